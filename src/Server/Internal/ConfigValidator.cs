@@ -1,0 +1,64 @@
+using LeaPformer.Contracts.V1;
+using LeaPformer.Streaming;
+
+namespace LeaPformer.Server.Internal;
+
+/// <summary>Checks a stream's config against the wire contract and the loaded model.</summary>
+internal static class ConfigValidator
+{
+    /// <summary>wait_k on the wire (and in SessionOptions) meaning: read the whole input, then translate.</summary>
+    public const int OfflineK = LeaPformer.Streaming.SessionOptions.Offline;
+
+    public const int MinSampleRate = LeaPformer.Streaming.SessionOptions.MinSampleRate;
+    public const int MaxSampleRate = LeaPformer.Streaming.SessionOptions.MaxSampleRate;
+
+    /// <summary>A human sentence saying what is wrong, or null when the config is usable.</summary>
+    public static string? Validate(StreamingTranslateConfig config, ModelMetadata model)
+    {
+        if (config.Encoding is not (AudioEncoding.Linear16 or AudioEncoding.Float32))
+        {
+            return $"encoding must be LINEAR16 or FLOAT32, not {config.Encoding}.";
+        }
+
+        if (config.SampleRateHertz is < MinSampleRate or > MaxSampleRate)
+        {
+            return $"sample_rate_hertz must be between {MinSampleRate} and {MaxSampleRate} Hz, not {config.SampleRateHertz}.";
+        }
+
+        if (config.AudioChannelCount is not (0 or 1))
+        {
+            return $"Only mono audio is supported (audio_channel_count 1), not {config.AudioChannelCount} channels.";
+        }
+
+        if (!LanguageMatches(config.SourceLanguageCode, model.SourceLanguage)
+            || !LanguageMatches(config.TargetLanguageCode, model.TargetLanguage))
+        {
+            return $"This model translates {model.SourceLanguage} to {model.TargetLanguage}; " +
+                $"'{config.SourceLanguageCode}' to '{config.TargetLanguageCode}' is not supported (leave the codes empty for the model's).";
+        }
+
+        if (config.WaitK != 0 && config.WaitK != OfflineK && (config.WaitK < model.KMin || config.WaitK > model.KMax))
+        {
+            return $"wait_k must be between {model.KMin} and {model.KMax} (0 = the default, {OfflineK} = offline), not {config.WaitK}.";
+        }
+
+        return null;
+    }
+
+    /// <summary>Empty means the model's; otherwise BCP-47 primary subtags compare ("en-US" serves "en").</summary>
+    private static bool LanguageMatches(string requested, string model)
+    {
+        if (requested.Length == 0)
+        {
+            return true;
+        }
+
+        return PrimarySubtag(requested).Equals(PrimarySubtag(model), StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static ReadOnlySpan<char> PrimarySubtag(string code)
+    {
+        var dash = code.IndexOfAny(['-', '_']);
+        return dash < 0 ? code : code.AsSpan(0, dash);
+    }
+}

@@ -1,0 +1,18 @@
+using LeaPformer.Streaming;
+
+namespace LeaPformer.Server.Internal;
+
+/// <summary>The process-wide model: the translator and the defaults the server applies to it.</summary>
+/// <param name="Directory">The bundle folder, resolved to a full path.</param>
+/// <param name="DefaultWaitK">k for requests that ask for 0: the configured override, else the bundle's.</param>
+internal sealed record LoadedModel(Translator Translator, string Directory, int DefaultWaitK) : IDisposable
+{
+    public ModelMetadata Metadata => Translator.Bundle.Metadata;
+
+    public void Dispose()
+    {
+        var bundle = Translator.Bundle;
+        Translator.Dispose();
+        bundle.Dispose();
+    }
+}

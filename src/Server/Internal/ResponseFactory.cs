@@ -1,0 +1,53 @@
+using LeaPformer.Contracts.V1;
+using LeaPformer.Streaming;
+
+namespace LeaPformer.Server.Internal;
+
+/// <summary>Maps runtime results to wire messages.</summary>
+internal static class ResponseFactory
+{
+    /// <summary>
+    /// The wire result for <paramref name="update"/>, whose Tokens hold the whole segment so far;
+    /// the wire carries only the tokens from <paramref name="firstNewToken"/> on (the ones this update appended).
+    /// </summary>
+    public static StreamingTranslateResponse Result(SegmentUpdate update, int firstNewToken)
+    {
+        var result = new TranslationResult
+        {
+            Text = update.Text,
+            Delta = update.Delta,
+            IsFinal = update.IsFinal,
+            SegmentIndex = update.SegmentIndex,
+            SegmentStartMs = update.SegmentStartMs,
+        };
+        for (var i = firstNewToken; i < update.Tokens.Count; i++)
+        {
+            var token = update.Tokens[i];
+            result.Tokens.Add(new Token { Id = token.Id, Piece = token.Piece, SourceMs = token.SourceMs });
+        }
+
+        return new StreamingTranslateResponse { Result = result };
+    }
+
+    public static StreamingTranslateResponse Event(SpeechEventType type) => new() { SpeechEventType = type };
+
+    public static ModelInfo Info(LoadedModel model)
+    {
+        var m = model.Metadata;
+        return new ModelInfo
+        {
+            ModelName = m.ModelName,
+            ModelType = m.ModelType,
+            ModelVersion = Convert.ToString(m.Version, System.Globalization.CultureInfo.InvariantCulture) ?? "",
+            Attention = m.Attention,
+            SourceLanguageCode = m.SourceLanguage,
+            TargetLanguageCode = m.TargetLanguage,
+            SampleRateHertz = m.SampleRate,
+            DefaultWaitK = model.DefaultWaitK,
+            MinWaitK = m.KMin,
+            MaxWaitK = m.KMax,
+            SourceUnitMs = m.PreDecision * m.FrameMs,
+            VocabSize = m.VocabSize,
+        };
+    }
+}

@@ -1,0 +1,27 @@
+using Grpc.Core;
+using LeaPformer.Contracts.V1;
+using LeaPformer.Server.Internal;
+using LeaPformer.Server.Options;
+using Microsoft.Extensions.Options;
+using GrpcTranslator = LeaPformer.Contracts.V1.Translator;
+
+namespace LeaPformer.Server.Services;
+
+/// <summary>The leapformer.v1.Translator gRPC service (protos/leapformer/v1/translation.proto).</summary>
+internal sealed class TranslatorService(
+    LoadedModel model,
+    StreamLimiter limiter,
+    IOptions<StreamingOptions> options,
+    IHostApplicationLifetime lifetime,
+    ILogger<TranslatorService> logger)
+    : GrpcTranslator.TranslatorBase
+{
+    public override Task StreamingTranslate(
+        IAsyncStreamReader<StreamingTranslateRequest> requestStream,
+        IServerStreamWriter<StreamingTranslateResponse> responseStream,
+        ServerCallContext context)
+        => new TranslationCall(model, limiter, options.Value, logger, context, lifetime.ApplicationStopping).RunAsync(requestStream, responseStream);
+
+    public override Task<ModelInfo> GetModelInfo(GetModelInfoRequest request, ServerCallContext context)
+        => Task.FromResult(ResponseFactory.Info(model));
+}

@@ -1,0 +1,66 @@
+using Grpc.Core;
+using Grpc.Net.Client;
+using LeaPformer.Contracts.V1;
+using GrpcTranslator = LeaPformer.Contracts.V1.Translator;
+
+namespace LeaPformer.FunctionalTests.Infrastructure;
+
+/// <summary>Sends hand-made request messages, for the cases the real client never produces.</summary>
+public static class RawStream
+{
+    public static StreamingTranslateRequest Config(
+        AudioEncoding encoding = AudioEncoding.Linear16, int rate = 16000, int channels = 1, int waitK = 0, string source = "", string target = "")
+        => new()
+        {
+            Config = new StreamingTranslateConfig
+            {
+                Encoding = encoding,
+                SampleRateHertz = rate,
+                AudioChannelCount = channels,
+                WaitK = waitK,
+                SourceLanguageCode = source,
+                TargetLanguageCode = target,
+            },
+        };
+
+    public static StreamingTranslateRequest Audio(byte[] bytes) => new() { AudioContent = Google.Protobuf.ByteString.CopyFrom(bytes) };
+
+    /// <summary>Silence: <paramref name="ms"/> of 16 kHz LINEAR16 zeros.</summary>
+    public static StreamingTranslateRequest Silence(int ms) => Audio(new byte[16 * ms * 2]);
+
+    /// <summary>Writes the messages, half-closes and reads every response; returns them, or the status the server ended with.</summary>
+    public static async Task<(List<StreamingTranslateResponse> Responses, RpcException? Error)> RunAsync(
+        GrpcChannel channel, params StreamingTranslateRequest[] messages)
+    {
+        var client = new GrpcTranslator.TranslatorClient(channel);
+        using var call = client.StreamingTranslate(deadline: DateTime.UtcNow + TestTimeouts.Stream);
+        try
+        {
+            foreach (var message in messages)
+            {
+                await call.RequestStream.WriteAsync(message).WaitAsync(TestTimeouts.Short);
+            }
+
+            await call.RequestStream.CompleteAsync().WaitAsync(TestTimeouts.Short);
+        }
+        catch (Exception ex) when (ex is RpcException or InvalidOperationException or IOException)
+        {
+            // The server ended the call first; its status is read below.
+        }
+
+        var responses = new List<StreamingTranslateResponse>();
+        try
+        {
+            await foreach (var response in call.ResponseStream.ReadAllAsync().WithCancellation(default))
+            {
+                responses.Add(response);
+            }
+
+            return (responses, null);
+        }
+        catch (RpcException ex)
+        {
+            return (responses, ex);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using LeaPformer.FunctionalTests.Infrastructure;
+
+namespace LeaPformer.FunctionalTests;
+
+/// <summary>A bad bundle or bad options stop the server at start, with a message that names the culprit.</summary>
+[Collection(ServerCollection.Name)]
+public sealed class StartupTests : IDisposable
+{
+    private readonly string _scratch = Directory.CreateTempSubdirectory("leapformer-startup-").FullName;
+
+    public void Dispose() => Directory.Delete(_scratch, recursive: true);
+
+    [Fact]
+    public void AMissingBundleFolderIsNamed()
+    {
+        var missing = Path.Combine(_scratch, "no-such-bundle");
+
+        var message = StartFailure(new Dictionary<string, string>(), missing);
+
+        Assert.True(message.Contains(missing, StringComparison.Ordinal), message);
+    }
+
+    [Theory]
+    [InlineData("decoder.onnx")]
+    [InlineData("tokens.txt")]
+    [InlineData("cmvn.json")]
+    public void ABundleMissingAFileNamesTheFile(string file)
+    {
+        var bundle = Path.Combine(_scratch, "partial");
+        Directory.CreateDirectory(bundle);
+        foreach (var source in Directory.GetFiles(BundleLocator.Find()).Where(f => Path.GetFileName(f) != file))
+        {
+            File.Copy(source, Path.Combine(bundle, Path.GetFileName(source)));
+        }
+
+        var message = StartFailure(new Dictionary<string, string>(), bundle);
+
+        Assert.True(message.Contains(file, StringComparison.Ordinal), message);
+    }
+
+    [Theory]
+    [InlineData("Streaming:MaxConcurrentStreams", "0")]
+    [InlineData("Streaming:ResponseBufferSize", "0")]
+    [InlineData("Model:DefaultWaitK", "999")]
+    public void BadOptionsStopTheServer(string key, string value)
+    {
+        var message = StartFailure(new Dictionary<string, string> { [key] = value }, BundleLocator.Find());
+
+        Assert.True(message.Contains(key.Split(':')[1], StringComparison.Ordinal), message);
+    }
+
+    private static string StartFailure(Dictionary<string, string> settings, string bundle)
+    {
+        using var factory = new TranslationServerFactory(settings, bundle);
+        var error = Assert.ThrowsAny<Exception>(() => factory.Server);
+        var messages = new List<string>();
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            messages.Add(e.Message);
+        }
+
+        return string.Join(" | ", messages);
+    }
+}
