@@ -1,0 +1,1 @@
+"""LeaPformer Live training package: model, front end, streaming export wrappers."""

@@ -1,0 +1,128 @@
+"""LeaP multi-head attention (learned proportions, linear in sequence length).
+
+sim(q_i, k_j) = relu(q_i) . relu(k_j) * cos(pi/2 * (p_i - p_j))
+             = phi(q_i) . phi(k_j),  phi(x) = [x' sin a, x' cos a],  a = pi/2 * p(x')
+where x' = relu(x) per head (dk dims) and p(x') = sigmoid(W2 relu(W1 x')) is a
+learned proportion in (0, 1), one module for queries, one for keys, shared by heads.
+
+Three forms of the same function (tests prove they agree to ~1e-5):
+  forward()        parallel, masked (training);
+  causal_chunk()   self-attention over a chunk of T positions given the state of
+                   all earlier positions (encoder streaming; decoder step with T=1);
+  extend()/attend() cross-attention: the state accumulates read frames, queries
+                   read it.
+State per head: s = sum_j phi(k_j)^T v_j  (2dk, dk) and z = sum_j phi(k_j)  (2dk).
+"""
+import math
+from typing import List, Tuple
+
+import torch
+import torch.nn as nn
+
+# Denominator floor: rows whose total similarity is tiny (nothing read yet)
+# give ~0 instead of dividing by ~0.
+DEN_MIN = 0.1
+
+
+class Proportion(nn.Module):
+    """p = sigmoid(W2 relu(W1 x')), hidden size dk/4, one value per head and token."""
+
+    def __init__(self, head_dim: int):
+        super().__init__()
+        hidden = max(head_dim // 4, 1)
+        self.w1 = nn.Linear(head_dim, hidden)
+        self.w2 = nn.Linear(hidden, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.sigmoid(self.w2(torch.relu(self.w1(x))))
+
+
+class LeapAttention(nn.Module):
+    kind = "leap"
+    state_suffixes = ("s", "z")
+
+    def __init__(self, d_model: int, num_heads: int):
+        super().__init__()
+        assert d_model % num_heads == 0
+        self.d_model = d_model
+        self.num_heads = num_heads
+        self.head_dim = d_model // num_heads
+        self.q_proj = nn.Linear(d_model, d_model)
+        self.k_proj = nn.Linear(d_model, d_model)
+        self.v_proj = nn.Linear(d_model, d_model)
+        self.out_proj = nn.Linear(d_model, d_model)
+        self.q_prop = Proportion(self.head_dim)
+        self.k_prop = Proportion(self.head_dim)
+
+    # (N, T, d) -> (N, H, T, dk)
+    def _heads(self, x: torch.Tensor) -> torch.Tensor:
+        n, t = x.size(0), x.size(1)
+        return x.reshape(n, t, self.num_heads, self.head_dim).transpose(1, 2)
+
+    # (N, H, T, dk) -> out_proj((N, T, d))
+    def _merge(self, x: torch.Tensor) -> torch.Tensor:
+        n, t = x.size(0), x.size(2)
+        return self.out_proj(x.transpose(1, 2).reshape(n, t, self.d_model))
+
+    @staticmethod
+    def _phi(x: torch.Tensor, prop: Proportion) -> torch.Tensor:
+        a = (math.pi / 2) * prop(x)  # radians, (N, H, T, 1)
+        return torch.cat([x * torch.sin(a), x * torch.cos(a)], dim=-1)
+
+    def phi_q(self, query: torch.Tensor) -> torch.Tensor:
+        return self._phi(torch.relu(self._heads(self.q_proj(query))), self.q_prop)
+
+    def phi_kv(self, memory: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        fk = self._phi(torch.relu(self._heads(self.k_proj(memory))), self.k_prop)
+        return fk, self._heads(self.v_proj(memory))
+
+    def forward(
+        self, query: torch.Tensor, memory: torch.Tensor, visible: torch.Tensor
+    ) -> torch.Tensor:
+        """Parallel form. visible: bool (N or 1, Tq, Tk), True = key may be seen."""
+        fq = self.phi_q(query)
+        fk, v = self.phi_kv(memory)
+        a = torch.matmul(fq, fk.transpose(-1, -2))  # (N, H, Tq, Tk), >= 0
+        a = a.masked_fill(~visible.unsqueeze(1), 0.0)
+        out = torch.matmul(a, v) / a.sum(-1, keepdim=True).clamp(min=DEN_MIN)
+        return self._merge(out)
+
+    # ---- recurrent forms ----
+    def state_shapes(self, batch: int) -> List[Tuple[int, ...]]:
+        h, dk = self.num_heads, self.head_dim
+        return [(batch, h, 2 * dk, dk), (batch, h, 2 * dk)]
+
+    def init_state(self, batch: int, dtype=torch.float32, device=None):
+        return tuple(torch.zeros(s, dtype=dtype, device=device) for s in self.state_shapes(batch))
+
+    @staticmethod
+    def _add(state, fk: torch.Tensor, v: torch.Tensor):
+        s, z = state
+        return s + torch.matmul(fk.transpose(-1, -2), v), z + fk.sum(dim=2)
+
+    def extend(self, memory: torch.Tensor, state):
+        """Adds every position of memory (N, F, d) to the state."""
+        fk, v = self.phi_kv(memory)
+        return self._add(state, fk, v)
+
+    def attend(self, query: torch.Tensor, state) -> torch.Tensor:
+        """Queries (N, T, d) read the whole state (cross-attention step)."""
+        s, z = state
+        fq = self.phi_q(query)
+        num = torch.matmul(fq, s)
+        den = torch.matmul(fq, z.unsqueeze(-1))
+        return self._merge(num / den.clamp(min=DEN_MIN))
+
+    def causal_chunk(self, x: torch.Tensor, state):
+        """Causal self-attention of a chunk x (N, T, d) after the positions in state."""
+        s, z = state
+        fq = self.phi_q(x)
+        fk, v = self.phi_kv(x)
+        t = x.size(1)
+        idx = torch.arange(t, device=x.device)
+        causal = idx.unsqueeze(1) >= idx.unsqueeze(0)  # (T, T)
+        a = torch.matmul(fq, fk.transpose(-1, -2)).masked_fill(~causal, 0.0)
+        num = torch.matmul(a, v) + torch.matmul(fq, s)
+        den = a.sum(-1, keepdim=True) + torch.matmul(fq, z.unsqueeze(-1))
+        out = self._merge(num / den.clamp(min=DEN_MIN))
+        return out, self._add(state, fk, v)

@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Picks short plain English sentences from WordNet examples and the English side of
+/usr/share/trans/de-en.
+
+Usage:
+  /usr/bin/python3 local/make_sentences.py --num 600 --seed 1 --out data/en.txt
+Writes: the output file, one sentence per line (lower ASCII only, 3..10 words).
+"""
+import argparse
+import random
+import re
+
+WORDNET = ["/usr/share/wordnet/data." + p for p in ("noun", "verb", "adj", "adv")]
+TRANS = "/usr/share/trans/de-en"
+OK = re.compile(r"^[A-Za-z][A-Za-z ,']*[A-Za-z]$")
+
+
+def clean(s: str):
+    s = re.sub(r"\s+", " ", s).strip().rstrip(".!?;:")
+    if not OK.match(s) or "  " in s:
+        return None
+    return s
+
+
+def from_wordnet():
+    for path in WORDNET:
+        with open(path, encoding="utf-8", errors="ignore") as f:
+            for line in f:
+                if line.startswith("  "):
+                    continue
+                for q in re.findall(r'"([^"]+)"', line):
+                    yield q
+
+
+def from_trans():
+    with open(TRANS, encoding="utf-8", errors="ignore") as f:
+        for line in f:
+            if line.startswith("#") or "::" not in line:
+                continue
+            for alt in line.split("::", 1)[1].split("|"):
+                alt = re.sub(r"\([^)]*\)|\[[^\]]*\]|\{[^}]*\}", "", alt)
+                if len(alt.split()) >= 4:  # whole phrases only, not dictionary headwords
+                    yield alt
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--num", type=int, default=600)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--min-words", type=int, default=3)
+    p.add_argument("--max-words", type=int, default=10)
+    p.add_argument("--out", required=True)
+    a = p.parse_args()
+    seen, cands = set(), []
+    for s in list(from_wordnet()) + list(from_trans()):
+        s = clean(s)
+        if s is None or not a.min_words <= len(s.split()) <= a.max_words:
+            continue
+        key = s.lower()
+        if key not in seen:
+            seen.add(key)
+            cands.append(s)
+    random.Random(a.seed).shuffle(cands)
+    with open(a.out, "w") as f:
+        for s in cands[: a.num]:
+            f.write(s[0].upper() + s[1:] + ".\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""English -> Spanish with apertium (one call over the whole file), then filtering.
+
+Usage:
+  /usr/bin/python3 local/translate.py --en data/demo/en.txt --out data/demo/pairs.tsv --max-pairs 800
+Writes: pairs.tsv, lines "english<TAB>spanish"; sentences whose translation holds
+apertium's unknown/unsure marks (*, #, @) are dropped.
+"""
+import argparse
+import re
+import subprocess
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--en", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--max-pairs", type=int, default=0, help="keep at most this many (0 = all)")
+    a = p.parse_args()
+    with open(a.en, encoding="utf-8") as f:
+        en = [line.strip() for line in f if line.strip()]
+    res = subprocess.run(["apertium", "eng-spa"], input="\n".join(en) + "\n",
+                         capture_output=True, text=True, check=True)
+    es = res.stdout.split("\n")
+    if len(es) < len(en):
+        raise RuntimeError(f"apertium returned {len(es)} lines for {len(en)}")
+    kept = 0
+    with open(a.out, "w", encoding="utf-8") as f:
+        for e, s in zip(en, es):
+            s = re.sub(r"\s+", " ", s).strip()
+            s = re.sub(r"\s+([.,;:!?])", r"\1", s)
+            if not s or any(c in s for c in "*#@") or "\t" in e:
+                continue
+            f.write(f"{e}\t{s}\n")
+            kept += 1
+            if kept == a.max_pairs:
+                break
+    print(f"kept {kept} of {len(en)} pairs")
+
+
+if __name__ == "__main__":
+    main()

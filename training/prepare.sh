@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Synthetic English->Spanish speech translation data, icefall style.
+#
+# Usage (from training/):
+#   ./prepare.sh --name demo --num-pairs 800 --voices 10 --vocab-size 300
+#   ./prepare.sh --name demo --stage 3 --stop-stage 4     # redo some stages
+#   (--data-root DIR puts data/<name> elsewhere, e.g. a temp dir in tests)
+# Stages:
+#   0 English sentences (WordNet examples + de-en dictionary)  -> <data-root>/<name>/en.txt
+#   1 apertium eng-spa, drop unknown-word marks                -> <data-root>/<name>/pairs.tsv
+#   2 espeak-ng / flite with random voice, rate, pitch; sox 16k -> <data-root>/<name>/wav/, utts.tsv
+#   3 fairseq S2T manifests                                    -> <data-root>/<name>/manifests/{train,dev,test}.tsv
+#   4 SentencePiece unigram (pad 0 unk 1 bos 2 eos 3) + CMVN   -> <data-root>/<name>/lang/{spm.model,tokens.txt,cmvn.json}
+# Each stage leaves <data-root>/<name>/.stage<N>.done and is skipped when it exists.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PY=/usr/bin/python3
+stage=0
+stop_stage=4
+name=demo
+data_root=data
+num_pairs=800
+voices=10
+vocab_size=300
+num_dev=40
+num_test=40
+max_words=8
+seed=1
+jobs=2
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --stage) stage=$2 ;;
+    --stop-stage) stop_stage=$2 ;;
+    --name) name=$2 ;;
+    --data-root) data_root=$2 ;;
+    --num-pairs) num_pairs=$2 ;;
+    --voices) voices=$2 ;;
+    --vocab-size) vocab_size=$2 ;;
+    --num-dev) num_dev=$2 ;;
+    --num-test) num_test=$2 ;;
+    --max-words) max_words=$2 ;;
+    --seed) seed=$2 ;;
+    --jobs) jobs=$2 ;;
+    *) echo "unknown option $1" >&2; exit 1 ;;
+  esac
+  shift 2
+done
+
+log() {
+  local fname=${BASH_SOURCE[1]##*/}
+  echo -e "$(date '+%Y-%m-%d %H:%M:%S') (${fname}:${BASH_LINENO[0]}:${FUNCNAME[1]}) $*"
+}
+
+dir=$data_root/$name
+mkdir -p "$dir"
+
+run_stage() {  # run_stage N description command...
+  local n=$1 desc=$2
+  shift 2
+  if [ "$stage" -le "$n" ] && [ "$stop_stage" -ge "$n" ]; then
+    if [ -f "$dir/.stage$n.done" ]; then
+      log "Stage $n: $desc (done before, skipped)"
+    else
+      log "Stage $n: $desc"
+      "$@"
+      touch "$dir/.stage$n.done"
+    fi
+  fi
+}
+
+# about 40% of sentences are dropped for apertium's unknown words: ask for 2x
+run_stage 0 "English sentences" \
+  $PY local/make_sentences.py --num $((num_pairs * 2)) --seed "$seed" \
+    --max-words "$max_words" --out "$dir/en.txt"
+run_stage 1 "apertium eng-spa" \
+  $PY local/translate.py --en "$dir/en.txt" --out "$dir/pairs.tsv" --max-pairs "$num_pairs"
+run_stage 2 "speech synthesis ($voices voices)" \
+  $PY local/synthesize.py --pairs "$dir/pairs.tsv" --wav-dir "$dir/wav" \
+    --voices "$voices" --seed "$seed" --jobs "$jobs" --out "$dir/utts.tsv"
+run_stage 3 "manifests" \
+  $PY local/make_manifests.py --utts "$dir/utts.tsv" --out-dir "$dir/manifests" \
+    --num-dev "$num_dev" --num-test "$num_test"
+run_stage 4 "SentencePiece + CMVN" \
+  $PY local/prepare_lang.py --manifest-dir "$dir/manifests" --lang-dir "$dir/lang" \
+    --vocab-size "$vocab_size"
+log "data ready in $dir"

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# End to end: data -> train -> average -> export bundle -> decode.
+#
+# Usage (from training/):
+#   ./run.sh                      # demo-small: 5000 synthetic pairs, LeaP, 2500 steps (~25 min on 2 cores)
+#   ./run.sh --attention softmax --name demo-small-softmax
+#   ./run.sh --tiny               # CI-sized: 30 pairs, tiny model, 30 steps (~1-2 min)
+#   ./run.sh --stage 2            # skip data preparation (stages: 0 data, 1 train, 2 average+export, 3 decode)
+# Writes: data/<data>/..., exp/<name>/checkpoint-*.pt, exp/<name>/averaged.pt,
+#         <bundle-dir> (default exp/<name>/bundle; ../models/<name> with --publish),
+#         exp/<name>/decode-test/{hyps-k*.tsv,results.txt}
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PY=/usr/bin/python3
+stage=0
+stop_stage=3
+tiny=false
+publish=false
+attention=leap
+name=""
+data=demo5k
+steps=2500
+avg=3
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --tiny) tiny=true; shift; continue ;;
+    --publish) publish=true; shift; continue ;;
+    --stage) stage=$2 ;;
+    --stop-stage) stop_stage=$2 ;;
+    --attention) attention=$2 ;;
+    --name) name=$2 ;;
+    --steps) steps=$2 ;;
+    *) echo "unknown option $1" >&2; exit 1 ;;
+  esac
+  shift 2
+done
+
+log() {
+  local fname=${BASH_SOURCE[1]##*/}
+  echo -e "$(date '+%Y-%m-%d %H:%M:%S') (${fname}:${BASH_LINENO[0]}:${FUNCNAME[1]}) $*"
+}
+
+if $tiny; then
+  data=tiny-ci
+  name=${name:-tiny-ci-$attention}
+  prep_args=(--num-pairs 30 --voices 3 --vocab-size 120 --num-dev 4 --num-test 4)
+  model_args=(--d-model 64 --num-heads 4 --encoder-layers 2 --decoder-layers 1 --ffn-dim 128)
+  train_args=(--num-steps 30 --batch-frames 4000 --warmup-steps 10 --save-every-n 10
+              --valid-every-n 30 --log-every-n 10)
+  avg=2
+else
+  name=${name:-demo-small$([ "$attention" = softmax ] && echo -softmax || true)}
+  prep_args=(--num-pairs 5000 --voices 16 --vocab-size 500 --num-dev 100 --num-test 100)
+  model_args=(--d-model 128 --num-heads 4 --encoder-layers 4 --decoder-layers 2 --ffn-dim 512)
+  train_args=(--num-steps "$steps" --batch-frames 6000 --warmup-steps 300 --lr 2e-3
+              --save-every-n 250 --valid-every-n 500 --log-every-n 50)
+fi
+exp=exp/$name
+bundle=$exp/bundle
+$publish && bundle=../models/$name
+
+if [ "$stage" -le 0 ] && [ "$stop_stage" -ge 0 ]; then
+  log "Stage 0: data ($data)"
+  ./prepare.sh --name "$data" "${prep_args[@]}"
+fi
+if [ "$stage" -le 1 ] && [ "$stop_stage" -ge 1 ]; then
+  log "Stage 1: train $name ($attention)"
+  $PY train.py --manifest-dir "data/$data/manifests" --lang-dir "data/$data/lang" \
+    --exp-dir "$exp" --attention "$attention" --ctc-weight 0.5 \
+    "${model_args[@]}" "${train_args[@]}"
+fi
+if [ "$stage" -le 2 ] && [ "$stop_stage" -ge 2 ]; then
+  log "Stage 2: average last $avg checkpoints, export bundle to $bundle"
+  $PY average.py --exp-dir "$exp" --avg "$avg"
+  $PY export_onnx.py --checkpoint "$exp/averaged.pt" --lang-dir "data/$data/lang" \
+    --golden-manifest "data/$data/manifests/test.tsv" --model-name "$name" --out-dir "$bundle"
+fi
+if [ "$stage" -le 3 ] && [ "$stop_stage" -ge 3 ]; then
+  log "Stage 3: decode test set"
+  $PY decode.py --checkpoint "$exp/averaged.pt" --lang-dir "data/$data/lang" \
+    --manifest "data/$data/manifests/test.tsv" --ks 3 5 -1 --out-dir "$exp/decode-test"
+fi
+log "done: bundle in $bundle"

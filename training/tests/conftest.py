@@ -1,0 +1,34 @@
+"""pytest setup: import path, 2 threads, mkldnn off (see leapformer.utils.setup_torch)."""
+import os
+import sys
+
+# before torch loads libgomp (see train.py)
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import pytest  # noqa: E402
+import torch  # noqa: E402
+
+TRAINING = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, TRAINING)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from leapformer.utils import setup_torch  # noqa: E402
+
+setup_torch()
+
+ATTENTIONS = ["leap", "softmax"]
+
+
+def small_model(attention: str, seed: int = 0, vocab: int = 40, dtype=torch.float64, **kw):
+    """Random small model in eval mode (dropout off); float64 so forms agree to ~1e-12."""
+    from leapformer.model import S2TModel
+
+    torch.manual_seed(seed)
+    cfg = dict(d_model=32, num_heads=4, encoder_layers=2, decoder_layers=2, ffn_dim=64, dropout=0.1)
+    cfg.update(kw)
+    return S2TModel(attention, vocab, 29, **cfg).to(dtype).eval()
+
+
+@pytest.fixture(params=ATTENTIONS)
+def attention(request):
+    return request.param

@@ -1,0 +1,78 @@
+"""Tiny end-to-end recipe (runs in CI): espeak-ng/flite synthesis of ~24 utterances,
+a few training steps, averaging, bundle export, decoding, and the exported ONNX
+files reproducing their golden/ decodes. About a minute on 2 cores."""
+import json
+import os
+import subprocess
+
+import pytest
+import torch
+
+from bundle_check import check_bundle
+from conftest import TRAINING
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def tiny_data(tmp_path_factory):
+    root = tmp_path_factory.mktemp("data")
+    subprocess.run(
+        [os.path.join(TRAINING, "prepare.sh"), "--data-root", str(root), "--name", "tiny",
+         "--num-pairs", "24", "--voices", "3", "--vocab-size", "100",
+         "--num-dev", "3", "--num-test", "3"],
+        check=True, capture_output=True, text=True,
+    )
+    return root / "tiny"
+
+
+@pytest.mark.parametrize("attention", ["leap", "softmax"])
+def test_tiny_recipe(tiny_data, tmp_path, attention):
+    import decode
+    import export_onnx
+    import train
+    from leapformer.checkpoint import average_checkpoints, last_checkpoints
+    from leapformer.utils import AttributeDict
+
+    exp = tmp_path / "exp"
+    args = train.get_parser().parse_args([
+        "--manifest-dir", str(tiny_data / "manifests"), "--lang-dir", str(tiny_data / "lang"),
+        "--exp-dir", str(exp), "--attention", attention, "--num-steps", "12",
+        "--batch-frames", "3000", "--warmup-steps", "4", "--save-every-n", "4",
+        "--valid-every-n", "12", "--log-every-n", "4", "--d-model", "32", "--num-heads", "2",
+        "--encoder-layers", "2", "--decoder-layers", "1", "--ffn-dim", "64",
+        "--pre-decision", "3",
+    ])
+    params = train.get_params()
+    params.update(vars(args))
+    stats = train.run(params)
+    assert all(torch.isfinite(torch.tensor(v)) for v in stats.values())
+    assert (exp / "log" / "train.log").exists()
+    ckpts = last_checkpoints(str(exp), 2)
+    assert [os.path.basename(p) for p in ckpts] == ["checkpoint-8.pt", "checkpoint-12.pt"]
+    torch.save(average_checkpoints(ckpts), exp / "averaged.pt")
+
+    # resume from weights only, two more steps
+    params2 = dict(params, resume=str(exp / "averaged.pt"), num_steps=2, batch_idx_train=0,
+                   exp_dir=str(tmp_path / "exp2"), save_every_n=2, valid_every_n=2)
+    train.run(AttributeDict(params2))
+    assert (tmp_path / "exp2" / "checkpoint-2.pt").exists()
+
+    bundle = tmp_path / "bundle"
+    export_onnx.export_bundle(export_onnx.get_parser().parse_args([
+        "--checkpoint", str(exp / "averaged.pt"), "--lang-dir", str(tiny_data / "lang"),
+        "--golden-manifest", str(tiny_data / "manifests" / "test.tsv"),
+        "--model-name", "tiny", "--out-dir", str(bundle)]))
+    for name in ("encoder.onnx", "cross.onnx", "decoder.onnx", "tokens.txt", "spm.model",
+                 "cmvn.json", "README.md"):
+        assert (bundle / name).exists(), name
+    cmvn = json.loads((bundle / "cmvn.json").read_text())
+    assert len(cmvn["mean"]) == 80 and len(cmvn["istd"]) == 80
+    assert check_bundle(str(bundle)) == 3
+
+    res = decode.decode(decode.get_parser().parse_args([
+        "--checkpoint", str(exp / "averaged.pt"), "--lang-dir", str(tiny_data / "lang"),
+        "--manifest", str(tiny_data / "manifests" / "test.tsv"), "--ks", "3", "-1",
+        "--out-dir", str(tmp_path / "decode")]))
+    assert set(res) == {3, -1}
+    assert (tmp_path / "decode" / "hyps-k3.tsv").exists()

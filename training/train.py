@@ -1,0 +1,271 @@
+#!/usr/bin/env python3
+"""
+Trains the LeaPformer (or softmax baseline) simultaneous S2T model, multi-path wait-k.
+
+Usage (from training/):
+  /usr/bin/python3 train.py \
+      --manifest-dir data/demo/manifests --lang-dir data/demo/lang \
+      --exp-dir exp/demo-small --attention leap \
+      --num-steps 3000 --batch-frames 6000 --ctc-weight 0.5 --save-every-n 500
+
+  # resume from a full checkpoint (model + optimizer + step):
+  /usr/bin/python3 train.py ... --resume exp/demo-small/checkpoint-1000.pt
+  # start from averaged weights only (fresh optimizer, step 0):
+  /usr/bin/python3 train.py ... --resume exp/demo-small/averaged.pt
+
+Reads: <manifest-dir>/{train,dev}.tsv, <lang-dir>/spm.model, <lang-dir>/cmvn.json.
+Writes: <exp-dir>/checkpoint-<step>.pt (last --keep-last-k kept), <exp-dir>/log/train.log.
+"""
+import os
+
+# Before torch loads libgomp: idle OpenMP threads sleep instead of spinning. On 2
+# cores shared with other builds, spinning made each step 5-10x slower.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import argparse
+import glob
+import logging
+import math
+import random
+import time
+
+import torch
+
+from leapformer.data import BucketBatchSampler, S2TDataset, collate, read_manifest
+from leapformer.fbank import FEATURE_DIM, SAMPLE_RATE, SUBSAMPLING, Cmvn
+from leapformer.model import S2TModel, ctc_loss, label_smoothed_ce
+from leapformer.tokens import BOS_ID, CTC_VOCAB_SIZE, EOS_ID, PAD_ID, UNK_ID, load_spm
+from leapformer.utils import AttributeDict, setup_logger, setup_torch, str2bool
+
+
+def add_model_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--attention", choices=["leap", "softmax"], default="leap")
+    parser.add_argument("--d-model", type=int, default=128)
+    parser.add_argument("--num-heads", type=int, default=4)
+    parser.add_argument("--encoder-layers", type=int, default=4)
+    parser.add_argument("--decoder-layers", type=int, default=2)
+    parser.add_argument("--ffn-dim", type=int, default=512)
+    parser.add_argument("--dropout", type=float, default=0.1)
+    parser.add_argument("--pre-decision", type=int, default=7,
+                        help="P: encoder frames (40 ms each) per source unit")
+    parser.add_argument("--default-k", type=int, default=5)
+    parser.add_argument("--k-min", type=int, default=1)
+    parser.add_argument("--k-max", type=int, default=20)
+
+
+def get_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--manifest-dir", default="data/demo/manifests")
+    parser.add_argument("--lang-dir", default="data/demo/lang",
+                        help="holds spm.model and cmvn.json")
+    parser.add_argument("--exp-dir", default="exp/demo-small")
+    parser.add_argument("--num-steps", type=int, default=3000)
+    parser.add_argument("--batch-frames", type=int, default=6000,
+                        help="max padded feature frames (10 ms) per batch")
+    parser.add_argument("--optimizer", choices=["adam", "adamw"], default="adamw")
+    parser.add_argument("--lr", type=float, default=2e-3, help="peak learning rate")
+    parser.add_argument("--warmup-steps", type=int, default=300)
+    parser.add_argument("--weight-decay", type=float, default=0.01)
+    parser.add_argument("--clip-grad", type=float, default=5.0)
+    parser.add_argument("--label-smoothing", type=float, default=0.1)
+    parser.add_argument("--ctc-weight", type=float, default=0.5)
+    parser.add_argument("--offline-prob", type=float, default=0.2,
+                        help="share of batches trained with k = infinity")
+    parser.add_argument("--save-every-n", type=int, default=500)
+    parser.add_argument("--keep-last-k", type=int, default=5)
+    parser.add_argument("--log-every-n", type=int, default=50)
+    parser.add_argument("--valid-every-n", type=int, default=500)
+    parser.add_argument("--resume", default="",
+                        help="checkpoint (full resume) or averaged weights (weights only)")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--cache-features", type=str2bool, default=True)
+    add_model_arguments(parser)
+    return parser
+
+
+def get_params() -> AttributeDict:
+    """Fixed values of the bundle contract (docs/bundle.md) and bookkeeping."""
+    return AttributeDict(
+        {
+            "sample_rate": SAMPLE_RATE,
+            "feature_dim": FEATURE_DIM,
+            "subsampling": SUBSAMPLING,
+            "frame_ms": 40,
+            "pad_id": PAD_ID,
+            "unk_id": UNK_ID,
+            "bos_id": BOS_ID,
+            "eos_id": EOS_ID,
+            "src_lang": "en",
+            "tgt_lang": "es",
+            "max_tokens_base": 10,
+            "max_tokens_per_frame": 0.5,
+            "ctc_vocab_size": CTC_VOCAB_SIZE,
+            "batch_idx_train": 0,
+        }
+    )
+
+
+MODEL_KEYS = ["attention", "d_model", "num_heads", "encoder_layers", "decoder_layers",
+              "ffn_dim", "dropout", "pre_decision", "default_k", "k_min", "k_max", "vocab_size"]
+
+
+def get_model(params: AttributeDict) -> S2TModel:
+    return S2TModel(
+        attention=params.attention,
+        vocab_size=params.vocab_size,
+        ctc_vocab_size=params.ctc_vocab_size,
+        feature_dim=params.feature_dim,
+        d_model=params.d_model,
+        num_heads=params.num_heads,
+        encoder_layers=params.encoder_layers,
+        decoder_layers=params.decoder_layers,
+        ffn_dim=params.ffn_dim,
+        dropout=params.dropout,
+    )
+
+
+def sample_k(params, rng: random.Random):
+    """Multi-path wait-k: one k per batch; None = offline (k = infinity)."""
+    if rng.random() < params.offline_prob:
+        return None
+    return rng.randint(params.k_min, params.k_max)
+
+
+def compute_loss(model, batch, params, k):
+    logits, ctc_lp, frame_lens = model(
+        batch["feats"], batch["feat_lens"], batch["prev_tokens"], k, params.pre_decision)
+    ce, nll, ntok = label_smoothed_ce(logits, batch["target"], params.pad_id, params.label_smoothing)
+    nchar = max(int(batch["char_lens"].sum()), 1)
+    ctc = ctc_loss(ctc_lp, frame_lens, batch["chars"], batch["char_lens"])
+    w = params.ctc_weight
+    loss = (1 - w) * ce / ntok + w * ctc / nchar
+    stats = {"loss": float(loss), "ce": float(ce) / ntok, "nll": float(nll) / ntok,
+             "ctc": float(ctc) / nchar, "tokens": ntok}
+    return loss, stats
+
+
+def lr_at(step: int, params) -> float:
+    """Linear warmup to --lr, then inverse square-root decay."""
+    step = max(step, 1)
+    return params.lr * min(step / params.warmup_steps, math.sqrt(params.warmup_steps / step))
+
+
+@torch.no_grad()
+def validate(model, loader, params) -> dict:
+    model.eval()
+    tot = {"ce": 0.0, "nll": 0.0, "ctc": 0.0, "n": 0}
+    for batch in loader:
+        _, st = compute_loss(model, batch, params, params.default_k)
+        for key in ("ce", "nll", "ctc"):
+            tot[key] += st[key]
+        tot["n"] += 1
+    model.train()
+    n = max(tot["n"], 1)
+    return {key: tot[key] / n for key in ("ce", "nll", "ctc")}
+
+
+def save_checkpoint(path, model, optimizer, params) -> None:
+    torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
+                "params": dict(params)}, path)
+
+
+def prune_checkpoints(exp_dir: str, keep: int) -> None:
+    ckpts = sorted(glob.glob(os.path.join(exp_dir, "checkpoint-*.pt")),
+                   key=lambda p: int(p.rsplit("-", 1)[1][:-3]))
+    for p in ckpts[:-keep]:
+        os.remove(p)
+
+
+def make_loader(rows, sp, cmvn, params, shuffle):
+    ds = S2TDataset(rows, sp, cmvn, cache=params.cache_features)
+    sampler = BucketBatchSampler([r["n_frames"] for r in rows], params.batch_frames,
+                                 shuffle=shuffle, seed=params.seed)
+    return torch.utils.data.DataLoader(ds, batch_sampler=sampler, collate_fn=collate), sampler
+
+
+def run(params: AttributeDict) -> dict:
+    """Trains; returns the last logged stats. Usable from tests."""
+    setup_torch()
+    os.makedirs(params.exp_dir, exist_ok=True)
+    setup_logger(os.path.join(params.exp_dir, "log", "train.log"))
+    torch.manual_seed(params.seed)
+    rng = random.Random(params.seed)
+    sp = load_spm(os.path.join(params.lang_dir, "spm.model"))
+    cmvn = Cmvn.load(os.path.join(params.lang_dir, "cmvn.json"))
+    params.vocab_size = sp.get_piece_size()
+    logging.info("params: %s", dict(params))
+
+    model = get_model(params)
+    logging.info("parameters: %d", sum(p.numel() for p in model.parameters()))
+    opt_cls = torch.optim.AdamW if params.optimizer == "adamw" else torch.optim.Adam
+    optimizer = opt_cls(model.parameters(), lr=params.lr, betas=(0.9, 0.98),
+                        weight_decay=params.weight_decay)
+    if params.resume:
+        ckpt = torch.load(params.resume, map_location="cpu")
+        model.load_state_dict(ckpt["model"])
+        if "optimizer" in ckpt:
+            optimizer.load_state_dict(ckpt["optimizer"])
+            params.batch_idx_train = ckpt["params"]["batch_idx_train"]
+            logging.info("resumed %s at step %d", params.resume, params.batch_idx_train)
+        else:
+            logging.info("initialised from averaged weights %s", params.resume)
+
+    train_rows = read_manifest(os.path.join(params.manifest_dir, "train.tsv"))
+    dev_rows = read_manifest(os.path.join(params.manifest_dir, "dev.tsv"))
+    train_loader, sampler = make_loader(train_rows, sp, cmvn, params, True)
+    dev_loader, _ = make_loader(dev_rows, sp, cmvn, params, False)
+
+    model.train()
+    epoch, last, t0 = 0, {}, time.time()
+    acc = {"loss": 0.0, "ce": 0.0, "nll": 0.0, "ctc": 0.0, "n": 0}
+    while params.batch_idx_train < params.num_steps:
+        sampler.set_epoch(epoch)
+        for batch in train_loader:
+            if params.batch_idx_train >= params.num_steps:
+                break
+            step = params.batch_idx_train + 1
+            for g in optimizer.param_groups:
+                g["lr"] = lr_at(step, params)
+            loss, st = compute_loss(model, batch, params, sample_k(params, rng))
+            if not math.isfinite(float(loss)):
+                logging.warning("step %d: non-finite loss, batch skipped", step)
+                continue
+            optimizer.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), params.clip_grad)
+            optimizer.step()
+            params.batch_idx_train = step
+            for key in ("loss", "ce", "nll", "ctc"):
+                acc[key] += st[key]
+            acc["n"] += 1
+            if step % params.log_every_n == 0 or step == params.num_steps:
+                n = acc["n"]
+                last = {key: acc[key] / n for key in ("loss", "ce", "nll", "ctc")}
+                logging.info("epoch %d step %d lr %.2e loss %.3f ce %.3f nll %.3f ctc %.3f (%.1fs)",
+                             epoch, step, lr_at(step, params), last["loss"], last["ce"],
+                             last["nll"], last["ctc"], time.time() - t0)
+                acc = {key: 0.0 for key in acc}
+            if step % params.valid_every_n == 0 or step == params.num_steps:
+                v = validate(model, dev_loader, params)
+                last.update({"dev_" + key: val for key, val in v.items()})
+                logging.info("step %d dev (k=%d) ce %.3f nll %.3f ctc %.3f",
+                             step, params.default_k, v["ce"], v["nll"], v["ctc"])
+            if step % params.save_every_n == 0 or step == params.num_steps:
+                path = os.path.join(params.exp_dir, f"checkpoint-{step}.pt")
+                save_checkpoint(path, model, optimizer, params)
+                prune_checkpoints(params.exp_dir, params.keep_last_k)
+                logging.info("saved %s", path)
+        epoch += 1
+    logging.info("done: %d steps in %.1fs", params.batch_idx_train, time.time() - t0)
+    return last
+
+
+def main():
+    args = get_parser().parse_args()
+    params = get_params()
+    params.update(vars(args))
+    run(params)
+
+
+if __name__ == "__main__":
+    main()
