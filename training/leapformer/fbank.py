@@ -13,12 +13,15 @@ FEATURE_DIM = 80
 SUBSAMPLING = 4  # feature frames (10 ms) per encoder frame (40 ms)
 
 
-def compute_fbank(wave: torch.Tensor) -> torch.Tensor:
-    """wave: float (num_samples,) in [-1, 1] at 16 kHz -> raw fbank (L, 80).
+def compute_fbank(wave: torch.Tensor, dtype: torch.dtype = torch.float32) -> torch.Tensor:
+    """wave: float (num_samples,) in [-1, 1] at 16 kHz -> raw fbank (L, 80), float32.
 
     L = 1 + (N - 400) // 160, or 0 when N < 400 (torchaudio raises there).
+    dtype is the precision of the computation: float64 for golden files, since
+    float32 FFT rounding moves weak mel bins by up to ~5e-3 in log energy, and the
+    C# runtime (double precision) is checked against them to 1e-3.
     """
-    wave = wave.reshape(-1).to(torch.float32)
+    wave = wave.reshape(-1).to(dtype)
     if wave.numel() < 400:  # one 25 ms window = 400 samples
         return torch.zeros(0, FEATURE_DIM)
     return torchaudio.compliance.kaldi.fbank(
@@ -29,7 +32,7 @@ def compute_fbank(wave: torch.Tensor) -> torch.Tensor:
         dither=0.0,
         energy_floor=0.0,
         sample_frequency=SAMPLE_RATE,
-    )
+    ).to(torch.float32)
 
 
 def load_wave(path: str) -> torch.Tensor:

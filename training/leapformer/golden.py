@@ -47,7 +47,7 @@ def write_golden(steps: StepModules, params, sp, cmvn: Cmvn, wavs: List[str], ou
 def _golden_doc(steps: StepModules, params, sp, cmvn: Cmvn, wav: str) -> dict:
     """fbank, streamed encoder frames and the k = 3, 5, offline decodes of one WAV."""
     wave = load_wave(wav)
-    fbank = compute_fbank(wave)
+    fbank = compute_fbank(wave, dtype=torch.float64)
     feats = cmvn(fbank)
     frames = stream_encoder(steps, feats, params.pre_decision)
     frames = torch.cat(frames, 0) if frames else torch.zeros(0, params.d_model)
