@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Grpc.Net.Client;
 
 namespace LeaPformer.Client.Commands;
 
@@ -7,10 +8,13 @@ internal static class CliApp
 {
     public const string DefaultServer = "http://127.0.0.1:50051";
 
-    public static RootCommand Create() => new("leapformer: stream English speech to a LeaPformer Live server and print the Spanish translation as it grows")
+    /// <param name="openChannel">How eval reaches the server; null = <see cref="GrpcChannel.ForAddress(Uri)"/>
+    /// (the functional tests pass the in-process server's channel).</param>
+    public static RootCommand Create(Func<Uri, GrpcChannel>? openChannel = null) => new("leapformer: stream English speech to a LeaPformer Live server and print the Spanish translation as it grows")
     {
         TranslateCommand.Create(),
         InfoCommand.Create(),
+        EvalCommand.Create(openChannel ?? (uri => GrpcChannel.ForAddress(uri))),
     };
 
     public static Option<Uri> ServerOption() => new("--server", "-s")
