@@ -12,4 +12,14 @@ public sealed record SessionOptions(int WaitK = 0, int InputSampleRate = 16000)
     public const int MinSampleRate = 8000;
 
     public const int MaxSampleRate = 48000;
+
+    /// <summary>Endpointing (segments cut at pauses); disabled by default: the stream is one segment.</summary>
+    public EndpointOptions Endpoint { get; init; } = EndpointOptions.Disabled;
+
+    /// <summary>
+    /// End the session after its first segment (Google's single_utterance). Uses <see cref="Endpoint"/>
+    /// if it is enabled, else <see cref="EndpointOptions.Default"/>. The final update of that segment has
+    /// <see cref="SegmentUpdate.IsEndOfSingleUtterance"/> set.
+    /// </summary>
+    public bool SingleUtterance { get; init; }
 }

@@ -9,9 +9,12 @@ namespace LeaPformer.Streaming;
 /// state (fixed size for LeaP bundles), never the whole audio.
 /// </summary>
 /// <remarks>
-/// Accept* only runs the front end (resampling, fbank, CMVN); <see cref="Decode"/> runs the model.
-/// The encoder always sees whole pre-decision units of 4P feature frames (280 ms at P = 7), so the
-/// tokens and their delays do not depend on how the audio was chunked.
+/// Accept* only runs the front end (resampling, endpointing, fbank, CMVN); <see cref="Decode"/> runs the
+/// model. The encoder always sees whole pre-decision units of 4P feature frames (280 ms at P = 7), so
+/// the tokens and their delays do not depend on how the audio was chunked.
+/// Internally decoding is a resumable loop (<see cref="Advance"/> names the next model step, the
+/// Complete* methods take its result), so <see cref="Translator.DecodeBatch"/> can run the same steps
+/// for many sessions in one ONNX call each.
 /// </remarks>
 public sealed class TranslationSession : IDisposable
 {
@@ -19,20 +22,47 @@ public sealed class TranslationSession : IDisposable
     private readonly AudioFrontEnd _frontEnd;
     private readonly ModelStepper _model;
     private readonly WaitKDecoder _decoder;
-    private readonly Detokenizer _detokenizer;
-    private readonly PrefixList<CommittedToken> _committed = new();
+    private readonly List<SegmentUpdate> _outbox = [];
+    private Detokenizer _detokenizer;
+    private PrefixList<CommittedToken> _committed = new();
     private float[] _scratch = new float[4096];
-    private bool _finalEmitted;
+    private int _segmentIndex;
+    private int _stepRows; // feature rows of the encoder step Advance asked for
+    private int _stepPrevious;
+    private int _stepPos;
+    private bool _completed;
     private bool _disposed;
 
-    internal TranslationSession(ModelBundle bundle, WaitKPolicy policy, int inputSampleRate, bool preallocateStates = true)
+    internal TranslationSession(
+        ModelBundle bundle,
+        WaitKPolicy policy,
+        int inputSampleRate,
+        bool preallocateStates = true,
+        EndpointOptions? endpoint = null,
+        bool singleUtterance = false)
     {
         _bundle = bundle;
         Policy = policy;
-        _frontEnd = new AudioFrontEnd(inputSampleRate, bundle.Cmvn);
+        _frontEnd = new AudioFrontEnd(inputSampleRate, bundle.Cmvn, endpoint, singleUtterance);
         _model = new ModelStepper(bundle, preallocateStates);
         _decoder = new WaitKDecoder(_model, policy, WaitKDecoder.Settings.From(bundle.Metadata));
         _detokenizer = new Detokenizer(bundle.Tokens);
+    }
+
+    /// <summary>What the decoding loop needs next.</summary>
+    internal enum Step
+    {
+        /// <summary>Nothing until more audio arrives (or the session is completed).</summary>
+        None,
+
+        /// <summary>One decoder step: <see cref="StepPrevious"/>, <see cref="StepPos"/>.</summary>
+        Decoder,
+
+        /// <summary>One encoder + cross step over a whole unit of <see cref="StepFeatures"/>.</summary>
+        EncoderUnit,
+
+        /// <summary>The shorter encoder + cross step at a segment's end.</summary>
+        EncoderTail,
     }
 
     /// <summary>The wait-k lag in use (0 in the options resolved to the model default), or -1 when offline.</summary>
@@ -47,9 +77,15 @@ public sealed class TranslationSession : IDisposable
     public bool IsInputFinished => _frontEnd.Finished;
 
     /// <summary>True once the final update was produced; <see cref="Decode"/> has nothing more to do.</summary>
-    public bool IsCompleted => _finalEmitted;
+    /// <remarks>With endpointing, after InputFinished when every segment with speech has had its final update
+    /// (possibly none), or after the single utterance ended.</remarks>
+    public bool IsCompleted => _completed;
+
+    internal ModelBundle Bundle => _bundle;
 
     internal WaitKPolicy Policy { get; }
+
+    internal bool IsDisposed => _disposed;
 
     /// <summary>Committed token ids of the current segment.</summary>
     internal IReadOnlyList<int> TokenIds => _decoder.Tokens;
@@ -59,7 +95,29 @@ public sealed class TranslationSession : IDisposable
 
     internal int FramesRead => _decoder.FramesRead;
 
+    internal int SegmentIndex => _segmentIndex;
+
     internal long StateElementCount => _model.StateElementCount;
+
+    internal ModelStepper Model => _model;
+
+    /// <summary>Updates made by batched decoding, handed out by the next <see cref="Decode"/>.</summary>
+    internal List<SegmentUpdate> Outbox => _outbox;
+
+    internal int StepPrevious => _stepPrevious;
+
+    internal int StepPos => _stepPos;
+
+    internal int StepRows => _stepRows;
+
+    /// <summary>The features of the encoder step <see cref="Advance"/> asked for.</summary>
+    internal ReadOnlySpan<float> StepFeatures => _frontEnd.Features.Peek(_stepRows);
+
+    /// <summary>Scratch for the batch scheduler (duplicate detection).</summary>
+    internal long BatchStamp { get; set; }
+
+    /// <summary>The reusable request of <see cref="BatchDecodingService"/>; one at a time per session.</summary>
+    internal BatchDecodeRequest? BatchRequest { get; set; }
 
     /// <summary>Little-endian signed 16-bit PCM at <see cref="InputSampleRate"/>.</summary>
     /// <exception cref="ArgumentException">An odd number of bytes.</exception>
@@ -100,6 +158,7 @@ public sealed class TranslationSession : IDisposable
     /// <summary>Samples in [-1, 1] at <see cref="InputSampleRate"/>.</summary>
     /// <exception cref="ArgumentException">A NaN or infinite sample (nothing of the chunk is used).</exception>
     /// <exception cref="InvalidOperationException">After <see cref="InputFinished"/>.</exception>
+    /// <remarks>Once a single utterance has ended (<see cref="SegmentUpdate.IsEndOfSingleUtterance"/>) audio is ignored.</remarks>
     public void AcceptWaveform(ReadOnlySpan<float> samples)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -123,43 +182,17 @@ public sealed class TranslationSession : IDisposable
 
     /// <summary>
     /// Runs every model step the input allows now and appends one update per committed token, then,
-    /// once the input is finished, the segment's final update (<see cref="SegmentUpdate.IsFinal"/>).
+    /// at the end of each segment, the segment's final update (<see cref="SegmentUpdate.IsFinal"/>).
+    /// Updates made by <see cref="Translator.DecodeBatch"/> since the last call come first.
     /// </summary>
     /// <returns>How many updates were appended.</returns>
     public int Decode(List<SegmentUpdate> updates)
     {
         ArgumentNullException.ThrowIfNull(updates);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_finalEmitted)
-        {
-            return 0;
-        }
-
         int before = updates.Count;
-        var features = _frontEnd.Features;
-        int unit = _bundle.Metadata.FeatureFramesPerUnit;
-        while (features.Count >= unit)
-        {
-            ReadFeatures(unit, updates);
-        }
-
-        if (_frontEnd.Finished)
-        {
-            // The remaining whole groups of 4 feature frames; the tail under 40 ms is dropped.
-            int subsampling = _bundle.Metadata.Subsampling;
-            int rest = features.Count / subsampling * subsampling;
-            if (rest > 0)
-            {
-                ReadFeatures(rest, updates);
-            }
-
-            features.Clear();
-            double sourceMs = _frontEnd.ModelSamples * 1000.0 / KaldiFbank.SampleRate;
-            Emit(_decoder.OnSourceDone(sourceMs), updates);
-            updates.Add(new SegmentUpdate(0, 0, _detokenizer.Text, string.Empty, _committed.Snapshot(), IsFinal: true));
-            _finalEmitted = true;
-        }
-
+        TakeOutbox(updates);
+        RunAlone(updates);
         return updates.Count - before;
     }
 
@@ -174,27 +207,160 @@ public sealed class TranslationSession : IDisposable
         _model.Dispose();
     }
 
-    private void ReadFeatures(int featureFrames, List<SegmentUpdate> updates)
+    /// <summary>Moves the batched updates to <paramref name="updates"/>; returns how many.</summary>
+    internal int TakeOutbox(List<SegmentUpdate> updates)
     {
-        var features = _frontEnd.Features;
-        _model.EncodeAndRead(features.Peek(featureFrames), featureFrames);
-        features.Consume(featureFrames);
-        Emit(_decoder.OnFramesRead(featureFrames / _bundle.Metadata.Subsampling), updates);
+        int count = _outbox.Count;
+        if (count > 0)
+        {
+            updates.AddRange(_outbox);
+            _outbox.Clear();
+        }
+
+        return count;
     }
 
-    /// <summary>One update per newly committed token.</summary>
-    private void Emit(int committed, List<SegmentUpdate> updates)
+    /// <summary>Runs every step the input allows with this session's own (batch-1) buffers.</summary>
+    internal void RunAlone(List<SegmentUpdate> updates)
     {
-        var ids = _decoder.Tokens;
-        var delays = _decoder.DelaysMs;
-        for (int i = ids.Count - committed; i < ids.Count; i++)
+        while (true)
         {
-            string delta = _detokenizer.Append(ids[i]);
-
-            // Whole ms of source read; the exact value is fractional only for tokens written at the source end.
-            _committed.Add(new CommittedToken(ids[i], _bundle.Tokens[ids[i]], (long)Math.Floor(delays[i])));
-            updates.Add(new SegmentUpdate(0, 0, _detokenizer.Text, delta, _committed.Snapshot(), IsFinal: false));
+            switch (Advance(updates))
+            {
+                case Step.None:
+                    return;
+                case Step.Decoder:
+                    CompleteDecoderStep(_model.DecodeStep(_stepPrevious, _stepPos), updates);
+                    break;
+                default:
+                    RunEncoderAlone();
+                    CompleteEncoderStep();
+                    break;
+            }
         }
+    }
+
+    /// <summary>The encoder + cross step <see cref="Advance"/> asked for, on this session's own buffers.</summary>
+    internal void RunEncoderAlone() => _model.EncodeAndRead(StepFeatures, _stepRows);
+
+    /// <summary>
+    /// Does everything that needs no model (segment ends, final updates, resets) and says which model
+    /// step comes next. Calling it again before that step completes asks for the same step.
+    /// </summary>
+    internal Step Advance(List<SegmentUpdate> updates)
+    {
+        var meta = _bundle.Metadata;
+        while (!_completed)
+        {
+            if (_decoder.TryGetStep(out _stepPrevious, out _stepPos))
+            {
+                return Step.Decoder;
+            }
+
+            if (!_frontEnd.Segments.TryPeek(out var segment))
+            {
+                _completed = _frontEnd.Finished || _frontEnd.Stopped;
+                return Step.None;
+            }
+
+            if (_decoder.SourceDone)
+            {
+                FinishSegment(segment, updates); // the loop ended: EOS or the token limit
+                continue;
+            }
+
+            int unit = meta.FeatureFramesPerUnit;
+            if (segment.RowsReadable >= unit)
+            {
+                _stepRows = unit;
+                return Step.EncoderUnit;
+            }
+
+            if (!segment.Closed)
+            {
+                return Step.None;
+            }
+
+            if (segment.Dropped && _decoder.Tokens.Count == 0)
+            {
+                // Endpoint rule 1: noise, not speech; nothing was shown, so nothing is finished either.
+                _frontEnd.Consume(segment, checked((int)segment.RowsQueued));
+                _frontEnd.Segments.Dequeue();
+                StartSegment();
+                continue;
+            }
+
+            // The remaining whole groups of 4 feature frames; the tail under 40 ms is dropped.
+            int rest = (int)(segment.RowsReadable / meta.Subsampling * meta.Subsampling);
+            if (rest > 0)
+            {
+                _stepRows = rest;
+                return Step.EncoderTail;
+            }
+
+            // The sub-40 ms tail and the held-back silence past the segment's end are never read.
+            _frontEnd.Consume(segment, checked((int)segment.RowsQueued));
+            _decoder.MarkSourceDone(segment.LengthSamples * 1000.0 / KaldiFbank.SampleRate);
+        }
+
+        return Step.None;
+    }
+
+    /// <summary>The argmax of the decoder step <see cref="Advance"/> asked for; its new states are pending in the model.</summary>
+    internal void CompleteDecoderStep(int token, List<SegmentUpdate> updates)
+    {
+        if (!_decoder.OnStepResult(token))
+        {
+            return;
+        }
+
+        // One update per committed token, with its delay in whole ms of segment audio read.
+        var segment = _frontEnd.Segments.Peek();
+        int id = _decoder.Tokens[^1];
+        long sourceMs = (long)Math.Floor(_decoder.DelaysMs[^1]);
+        long startMs = segment.StartSample * 1000 / KaldiFbank.SampleRate;
+        string delta = _detokenizer.Append(id);
+        _committed.Add(new CommittedToken(id, _bundle.Tokens[id], sourceMs));
+        updates.Add(new SegmentUpdate(_segmentIndex, startMs, _detokenizer.Text, delta, _committed.Snapshot(), IsFinal: false)
+        {
+            SegmentEndMs = startMs + sourceMs,
+        });
+    }
+
+    /// <summary>The encoder + cross step <see cref="Advance"/> asked for has run (its states are committed).</summary>
+    internal void CompleteEncoderStep()
+    {
+        _frontEnd.Consume(_frontEnd.Segments.Peek(), _stepRows);
+        _decoder.AddFrames(_stepRows / _bundle.Metadata.Subsampling);
+    }
+
+    private void FinishSegment(FrontEndSegment segment, List<SegmentUpdate> updates)
+    {
+        _frontEnd.Segments.Dequeue();
+        long startMs = segment.StartSample * 1000 / KaldiFbank.SampleRate;
+        updates.Add(new SegmentUpdate(_segmentIndex, startMs, _detokenizer.Text, string.Empty, _committed.Snapshot(), IsFinal: true)
+        {
+            SegmentEndMs = segment.EndSample * 1000 / KaldiFbank.SampleRate,
+            EndReason = segment.Reason,
+            IsEndOfSingleUtterance = segment.EndsSession,
+        });
+        _segmentIndex++;
+        if (segment.EndsSession || (_frontEnd.Finished && _frontEnd.Segments.Count == 0))
+        {
+            _completed = true; // the last segment's tokens stay readable (TokenIds, DelaysMs)
+            return;
+        }
+
+        StartSegment();
+    }
+
+    /// <summary>Every state back to zero: the next segment is decoded as if it were the stream's first.</summary>
+    private void StartSegment()
+    {
+        _model.Reset();
+        _decoder.Reset();
+        _detokenizer = new Detokenizer(_bundle.Tokens);
+        _committed = new PrefixList<CommittedToken>(); // earlier snapshots keep the old one
     }
 
     private Span<float> Scratch(int count)

@@ -1,18 +1,29 @@
+using System.Collections.Concurrent;
 using LeaPformer.Policy;
+using LeaPformer.Streaming.Internal;
 
 namespace LeaPformer.Streaming;
 
 /// <summary>
-/// Creates per-stream <see cref="TranslationSession"/>s over one shared <see cref="ModelBundle"/>.
-/// One per process; <see cref="CreateSession"/> is thread-safe. Does not own the bundle.
+/// Creates per-stream <see cref="TranslationSession"/>s over one shared <see cref="ModelBundle"/>, and
+/// steps many of them together (<see cref="DecodeBatch"/>). One per process; thread-safe. Does not
+/// own the bundle.
 /// </summary>
 public sealed class Translator(ModelBundle bundle) : IDisposable
 {
+    /// <summary>Sessions per ONNX call when <see cref="DecodeBatch"/> is not told otherwise.</summary>
+    public const int DefaultMaxBatchSize = 32;
+
+    /// <summary>The largest batch <see cref="DecodeBatch"/> accepts (buffers are sized for it up front).</summary>
+    public const int MaxBatchSizeLimit = 1024;
+
+    // Batch buffers are tens of MB at 32 rows: kept for reuse, one per thread that batches at once.
+    private readonly ConcurrentBag<BatchScheduler> _schedulers = [];
     private volatile bool _disposed;
 
     public ModelBundle Bundle { get; } = bundle ?? throw new ArgumentNullException(nameof(bundle));
 
-    /// <exception cref="ArgumentOutOfRangeException">k outside [k_min, k_max] (0 = default, -1 = offline), or a sample rate outside 8000..48000 Hz.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">k outside [k_min, k_max] (0 = default, -1 = offline), a sample rate outside 8000..48000 Hz, or a bad endpoint option.</exception>
     public TranslationSession CreateSession(SessionOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -25,10 +36,76 @@ public sealed class Translator(ModelBundle bundle) : IDisposable
                 nameof(SessionOptions.InputSampleRate), options.InputSampleRate, $"InputSampleRate must be {SessionOptions.MinSampleRate}..{SessionOptions.MaxSampleRate} Hz.");
         }
 
-        return new TranslationSession(Bundle, new WaitKPolicy(k, m.PreDecision), options.InputSampleRate);
+        var endpoint = options.Endpoint ?? EndpointOptions.Disabled;
+        if (options.SingleUtterance && !endpoint.Enabled)
+        {
+            endpoint = EndpointOptions.Default; // a single utterance ends where the speaker pauses
+        }
+
+        endpoint.Validate();
+        return new TranslationSession(
+            Bundle, new WaitKPolicy(k, m.PreDecision), options.InputSampleRate, endpoint: endpoint, singleUtterance: options.SingleUtterance);
     }
 
-    public void Dispose() => _disposed = true;
+    /// <summary>
+    /// Runs every model step the input of <paramref name="sessions"/> allows now, as sherpa-onnx's
+    /// DecodeStreams does: each tick, the sessions that need an encoder step run it as one stacked ONNX
+    /// call (up to <paramref name="maxBatchSize"/> sessions per call), then one stacked cross update,
+    /// and those that need a decoder step one stacked decoder call. Tokens, delays and updates are
+    /// exactly those of <see cref="TranslationSession.Decode"/> on each session alone.
+    /// </summary>
+    /// <remarks>
+    /// The updates wait in each session: its next <see cref="TranslationSession.Decode"/> returns them
+    /// first (and has no steps left to run). Each session must be used by no other thread during the call.
+    /// Only fixed-size (LeaP) states stack; sessions of a softmax bundle are stepped one by one.
+    /// </remarks>
+    /// <returns>How many updates were made, over all sessions.</returns>
+    /// <exception cref="ArgumentException">A null or repeated session, or one of another bundle.</exception>
+    public int DecodeBatch(IReadOnlyList<TranslationSession> sessions, int maxBatchSize = DefaultMaxBatchSize)
+    {
+        ArgumentNullException.ThrowIfNull(sessions);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxBatchSize, MaxBatchSizeLimit);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!Bundle.Metadata.HasFixedSizeStates)
+        {
+            return DecodeOneByOne(sessions);
+        }
+
+        var scheduler = Rent(maxBatchSize);
+        try
+        {
+            return scheduler.Run(sessions, maxBatchSize);
+        }
+        finally
+        {
+            Return(scheduler);
+        }
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        while (_schedulers.TryTake(out var scheduler))
+        {
+            scheduler.Dispose();
+        }
+    }
+
+    private static int DecodeOneByOne(IReadOnlyList<TranslationSession> sessions)
+    {
+        int made = 0;
+        for (int i = 0; i < sessions.Count; i++)
+        {
+            var s = sessions[i] ?? throw new ArgumentException($"Session {i} is null.", nameof(sessions));
+            ObjectDisposedException.ThrowIf(s.IsDisposed, s);
+            int before = s.Outbox.Count;
+            s.RunAlone(s.Outbox);
+            made += s.Outbox.Count - before;
+        }
+
+        return made;
+    }
 
     private static int ResolveK(int requested, ModelMetadata m)
     {
@@ -49,5 +126,31 @@ public sealed class Translator(ModelBundle bundle) : IDisposable
         }
 
         return requested;
+    }
+
+    private BatchScheduler Rent(int capacity)
+    {
+        if (_schedulers.TryTake(out var scheduler))
+        {
+            if (scheduler.Capacity >= capacity)
+            {
+                return scheduler;
+            }
+
+            scheduler.Dispose(); // too small: replaced by one sized for the larger batches asked for now
+        }
+
+        return new BatchScheduler(Bundle, capacity);
+    }
+
+    private void Return(BatchScheduler scheduler)
+    {
+        if (_disposed)
+        {
+            scheduler.Dispose();
+            return;
+        }
+
+        _schedulers.Add(scheduler);
     }
 }

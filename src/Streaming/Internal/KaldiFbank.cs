@@ -49,6 +49,9 @@ internal sealed class KaldiFbank
     /// <summary>Number of frames <paramref name="numSamples"/> samples give: 1 + (N - 400) / 160, or 0 under one window.</summary>
     public static long FrameCount(long numSamples) => numSamples < WindowSize ? 0 : 1 + ((numSamples - WindowSize) / WindowShift);
 
+    /// <summary>Forgets the samples of an unfinished window: the next sample starts a new frame grid (a new segment).</summary>
+    public void Reset() => _pendingCount = 0;
+
     /// <summary>Adds 16 kHz samples in [-1, 1] and appends every frame that became complete to <paramref name="output"/>.</summary>
     /// <returns>How many frames were appended.</returns>
     public int Accept(ReadOnlySpan<float> samples, FeatureQueue output)

@@ -13,7 +13,6 @@ internal sealed class ModelStepper : IDecoderSteps, IDisposable
     private readonly GraphRunner _encoder;
     private readonly GraphRunner _cross;
     private readonly GraphRunner _decoder;
-    private readonly int[] _crossForDecoder;
 
     // Encoder input: one pre-decision unit, (1, 4P, 80); output: (1, P, d_model). Reused every unit.
     private readonly float[] _features;
@@ -37,8 +36,8 @@ internal sealed class ModelStepper : IDecoderSteps, IDisposable
         var graphs = bundle.Graphs;
         _encoder = new GraphRunner(graphs.Encoder, [OnnxGraphs.EncoderInput], [OnnxGraphs.EncoderOutput], preallocateStates);
         _cross = new GraphRunner(graphs.Cross, [OnnxGraphs.CrossInput], [], preallocateStates);
-        _decoder = new GraphRunner(graphs.Decoder, [OnnxGraphs.DecoderToken, OnnxGraphs.DecoderPos], [OnnxGraphs.DecoderOutput], preallocateStates);
-        _crossForDecoder = MatchByName(_decoder, _cross);
+        _decoder = new GraphRunner(
+            graphs.Decoder, [OnnxGraphs.DecoderToken, OnnxGraphs.DecoderPos], [OnnxGraphs.DecoderOutput], preallocateStates, _cross.States);
 
         int unit = _meta.FeatureFramesPerUnit;
         _features = new float[unit * _meta.FeatureDim];
@@ -50,10 +49,19 @@ internal sealed class ModelStepper : IDecoderSteps, IDisposable
         _tokenValue = OrtValue.CreateTensorValueFromMemory(_token, [1]);
         _posValue = OrtValue.CreateTensorValueFromMemory(_pos, [1]);
         _logitsValue = OrtValue.CreateTensorValueFromMemory(_logits, [1, _meta.VocabSize]);
-        _decoder.SetInput(0, _tokenValue);
-        _decoder.SetInput(1, _posValue);
-        _decoder.SetOutput(0, _logitsValue);
+        _encoder.BindData([_featuresValue], [_framesValue]);
+        _cross.BindData([_framesValue], []);
+        _decoder.BindData([_tokenValue, _posValue], [_logitsValue]);
     }
+
+    /// <summary>True when every state has a fixed size, so this stream can be stacked into a batch.</summary>
+    public bool CanBatch => _encoder.States.IsFixedSize && _cross.States.IsFixedSize && _decoder.States.IsFixedSize;
+
+    internal GraphRunner Encoder => _encoder;
+
+    internal GraphRunner Cross => _cross;
+
+    internal GraphRunner Decoder => _decoder;
 
     /// <summary>Logits of the last decoder step.</summary>
     public ReadOnlySpan<float> Logits => _logits;
@@ -84,11 +92,21 @@ internal sealed class ModelStepper : IDecoderSteps, IDisposable
         }
         else
         {
-            // The end-of-input remainder: a shorter chunk once per stream, so temporary tensors are fine here.
+            // The end-of-segment remainder: a shorter chunk once per segment, so temporary tensors are fine here.
             using var x = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _features.AsMemory(0, featureFrames * dim), [1, featureFrames, dim]);
             using var frames = OrtValue.CreateTensorValueFromMemory(
                 OrtMemoryInfo.DefaultInstance, _frames.AsMemory(0, encoderFrames * _meta.DModel), [1, encoderFrames, _meta.DModel]);
-            Encode(x, frames);
+            try
+            {
+                Encode(x, frames);
+            }
+            finally
+            {
+                // Back to the bound buffers, so the next unit takes the allocation-free path again.
+                _encoder.SetInput(0, _featuresValue);
+                _encoder.SetOutput(0, _framesValue);
+                _cross.SetInput(0, _framesValue);
+            }
         }
 
         return _frames.AsSpan(0, encoderFrames * _meta.DModel);
@@ -104,17 +122,20 @@ internal sealed class ModelStepper : IDecoderSteps, IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         _token[0] = previous;
         _pos[0] = pos;
-        for (int i = 0; i < _crossForDecoder.Length; i++)
-        {
-            // Cross states swap buffers after every read, so the decoder is pointed at the current ones each step.
-            _decoder.SetReadOnlyState(i, _cross.States.Current(_crossForDecoder[i]));
-        }
-
         _decoder.Run(_runOptions);
         return ArgMax(_logits);
     }
 
     public void CommitDecoderStep() => _decoder.Commit();
+
+    /// <summary>All states back to zero: the start of a new segment.</summary>
+    public void Reset()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _encoder.Reset();
+        _cross.Reset();
+        _decoder.Reset();
+    }
 
     public void Dispose()
     {
@@ -158,30 +179,5 @@ internal sealed class ModelStepper : IDecoderSteps, IDisposable
         _cross.SetInput(0, frames);
         _cross.Run(_runOptions);
         _cross.Commit();
-    }
-
-    /// <summary>For each read-only cross input of the decoder, the index of the same-named state of cross.onnx.</summary>
-    private static int[] MatchByName(GraphRunner decoder, GraphRunner cross)
-    {
-        var map = new int[decoder.ReadOnlyStates.Count];
-        for (int i = 0; i < map.Length; i++)
-        {
-            string name = decoder.ReadOnlyStates[i].Name;
-            map[i] = -1;
-            for (int j = 0; j < cross.States.Count; j++)
-            {
-                if (cross.States.Spec(j).Name == name)
-                {
-                    map[i] = j;
-                }
-            }
-
-            if (map[i] < 0)
-            {
-                throw new InvalidOperationException($"cross.onnx has no state '{name}' for the decoder.");
-            }
-        }
-
-        return map;
     }
 }

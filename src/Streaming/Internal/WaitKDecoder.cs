@@ -7,12 +7,19 @@ namespace LeaPformer.Streaming.Internal;
 /// EOS before the source ends = READ (with that step's decoder states discarded), and a token limit
 /// of base + floor(per_frame * frames read). Knows nothing about audio or ONNX.
 /// </summary>
+/// <remarks>
+/// The loop is resumable so a scheduler can run one decoder step for many streams at once:
+/// <see cref="TryGetStep"/> says which step the policy wants next, whoever runs it reports the argmax
+/// to <see cref="OnStepResult"/>. <see cref="OnFramesRead"/> and <see cref="OnSourceDone"/> drive the
+/// same loop synchronously through <see cref="IDecoderSteps"/>.
+/// </remarks>
 internal sealed class WaitKDecoder(IDecoderSteps model, IReadWritePolicy policy, WaitKDecoder.Settings settings)
 {
     private readonly List<int> _tokens = [];
     private readonly List<double> _delaysMs = [];
     private int _previous = settings.BosId;
     private double _sourceMs;
+    private bool _blocked; // EOS said READ at the frames read so far
 
     public int FramesRead { get; private set; }
 
@@ -30,6 +37,23 @@ internal sealed class WaitKDecoder(IDecoderSteps model, IReadWritePolicy policy,
     /// <returns>Tokens committed.</returns>
     public int OnFramesRead(int encoderFrames)
     {
+        AddFrames(encoderFrames);
+        return WriteAll();
+    }
+
+    /// <summary>All frames were fed; writes to the end of the segment.</summary>
+    /// <param name="sourceMs">Length of the segment's audio in ms (16 kHz samples * 1000 / 16000).</param>
+    public int OnSourceDone(double sourceMs)
+    {
+        MarkSourceDone(sourceMs);
+        int written = WriteAll();
+        Ended = true; // EOS or the token limit stopped the loop; either ends the segment
+        return written;
+    }
+
+    /// <summary>Encoder frames were fed to cross-attention (no step is run here).</summary>
+    public void AddFrames(int encoderFrames)
+    {
         if (SourceDone)
         {
             throw new InvalidOperationException("The source of this segment is already done.");
@@ -37,44 +61,80 @@ internal sealed class WaitKDecoder(IDecoderSteps model, IReadWritePolicy policy,
 
         ArgumentOutOfRangeException.ThrowIfNegative(encoderFrames);
         FramesRead += encoderFrames;
-        return Write();
+        _blocked = false;
     }
 
-    /// <summary>All frames were fed; writes to the end of the segment.</summary>
-    /// <param name="sourceMs">Length of the segment's audio in ms (16 kHz samples * 1000 / 16000).</param>
-    public int OnSourceDone(double sourceMs)
+    /// <summary>All frames of the segment were fed (no step is run here).</summary>
+    public void MarkSourceDone(double sourceMs)
     {
         SourceDone = true;
         _sourceMs = sourceMs;
-        int written = Write();
-        Ended = true; // EOS or the token limit stopped the loop; either ends the segment
-        return written;
+        _blocked = false;
     }
 
-    private int Write()
+    /// <summary>
+    /// The decoder step the loop wants now: predict token <paramref name="pos"/> after <paramref name="previous"/>.
+    /// False when it must read more source first, or the segment is over (then <see cref="Ended"/> is set).
+    /// </summary>
+    public bool TryGetStep(out int previous, out int pos)
+    {
+        previous = _previous;
+        pos = _tokens.Count;
+        if (Ended || _blocked)
+        {
+            return false;
+        }
+
+        if (_tokens.Count >= TokenLimit() || policy.Decide(FramesRead, pos, SourceDone) == PolicyAction.Read)
+        {
+            Ended = SourceDone; // with the source done the policy always writes, so only the limit stops it
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>The argmax of the step <see cref="TryGetStep"/> asked for; commits the token unless it is EOS.</summary>
+    /// <returns>True when a token was committed.</returns>
+    public bool OnStepResult(int token)
+    {
+        if (token == settings.EosId)
+        {
+            // Before the source ends EOS only means "read more": the step's new states are dropped.
+            Ended = SourceDone;
+            _blocked = !SourceDone;
+            return false;
+        }
+
+        model.CommitDecoderStep();
+        _tokens.Add(token);
+        _previous = token;
+        _delaysMs.Add(SourceDone ? _sourceMs : (double)FramesRead * settings.FrameMs);
+        return true;
+    }
+
+    /// <summary>Back to the start of a segment (the lists keep their capacity).</summary>
+    public void Reset()
+    {
+        _tokens.Clear();
+        _delaysMs.Clear();
+        _previous = settings.BosId;
+        _sourceMs = 0;
+        _blocked = false;
+        FramesRead = 0;
+        SourceDone = false;
+        Ended = false;
+    }
+
+    private int WriteAll()
     {
         int written = 0;
-        while (!Ended && _tokens.Count < TokenLimit())
+        while (TryGetStep(out int previous, out int pos))
         {
-            int i = _tokens.Count;
-            if (policy.Decide(FramesRead, i, SourceDone) == PolicyAction.Read)
+            if (OnStepResult(model.DecodeStep(previous, pos)))
             {
-                return written;
+                written++;
             }
-
-            int y = model.DecodeStep(_previous, i);
-            if (y == settings.EosId)
-            {
-                // Before the source ends EOS only means "read more": the step's new states are dropped.
-                Ended = SourceDone;
-                return written;
-            }
-
-            model.CommitDecoderStep();
-            _tokens.Add(y);
-            _previous = y;
-            _delaysMs.Add(SourceDone ? _sourceMs : (double)FramesRead * settings.FrameMs);
-            written++;
         }
 
         return written;

@@ -79,6 +79,35 @@ public sealed class WaitKDecoderTests
         Assert.Throws<InvalidOperationException>(() => decoder.OnFramesRead(1));
     }
 
+    [Fact]
+    public void The_resumable_loop_asks_for_the_same_steps_as_the_synchronous_one()
+    {
+        var model = new ScriptedDecoder(_ => 99); // only counts commits; steps are answered below
+        var decoder = new WaitKDecoder(model, new WaitKPolicy(1, 7), Settings);
+        Assert.False(decoder.TryGetStep(out _, out _)); // nothing read yet
+        decoder.AddFrames(7);
+        Assert.True(decoder.TryGetStep(out int previous, out int pos));
+        Assert.Equal((Bos, 0), (previous, pos));
+        Assert.True(decoder.OnStepResult(50));
+        Assert.False(decoder.TryGetStep(out _, out _)); // wait-1 needs 14 frames for token 1
+        decoder.AddFrames(7);
+        Assert.True(decoder.TryGetStep(out previous, out pos));
+        Assert.Equal((50, 1), (previous, pos));
+        Assert.False(decoder.OnStepResult(Eos)); // EOS while streaming = READ...
+        Assert.False(decoder.TryGetStep(out _, out _)); // ...until more frames or the source end
+        decoder.MarkSourceDone(600);
+        Assert.True(decoder.TryGetStep(out previous, out pos));
+        Assert.Equal((50, 1), (previous, pos));
+        Assert.False(decoder.OnStepResult(Eos));
+        Assert.True(decoder.Ended);
+        Assert.Equal(1, model.Commits);
+
+        decoder.Reset();
+        Assert.Empty(decoder.Tokens);
+        Assert.False(decoder.SourceDone || decoder.Ended);
+        Assert.Equal(0, decoder.FramesRead);
+    }
+
     private sealed class ScriptedDecoder(Func<int, int, int> next) : IDecoderSteps
     {
         public ScriptedDecoder(Func<int, int> next)

@@ -1,0 +1,65 @@
+using BenchmarkDotNet.Attributes;
+using LeaPformer.Streaming;
+using LeaPformer.Streaming.Internal;
+
+namespace LeaPformer.Benchmarks;
+
+/// <summary>
+/// One tick of <see cref="Translator.DecodeBatch"/> for N streams: their states stacked along axis N,
+/// one ONNX call, the new states unstacked into each stream. Time is per tick (N streams); divide by N
+/// for the cost per stream step.
+/// </summary>
+public class BatchedStepBenchmarks
+{
+    private ModelBundle _bundle = null!;
+    private Translator _translator = null!;
+    private BatchScheduler _scheduler = null!;
+    private List<TranslationSession> _sessions = [];
+
+    [Params(1, 8, 32, 64)]
+    public int Streams { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _bundle = BenchBundle.Load();
+        _translator = new Translator(_bundle);
+        var audio = BenchBundle.Audio(_bundle, seconds: 1);
+        for (int i = 0; i < Streams; i++)
+        {
+            var session = _translator.CreateSession(new SessionOptions(WaitK: 3));
+            session.AcceptWaveform(audio);
+            if (session.Advance(session.Outbox) != TranslationSession.Step.EncoderUnit)
+            {
+                throw new InvalidOperationException("Expected a stream with a unit of features to encode.");
+            }
+
+            _sessions.Add(session);
+        }
+
+        _scheduler = new BatchScheduler(_bundle, Streams);
+        _scheduler.RunEncoders(_sessions, 0, Streams); // bindings made, states away from zero
+        _scheduler.RunDecoders(_sessions, 0, Streams);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _scheduler.Dispose();
+        _sessions.ForEach(s => s.Dispose());
+        _translator.Dispose();
+        _bundle.Dispose();
+    }
+
+    /// <summary>One decoder step for every stream (states stacked, one decoder.onnx call, unstacked, argmax).</summary>
+    [Benchmark]
+    public int DecoderStepBatched()
+    {
+        _scheduler.RunDecoders(_sessions, 0, Streams);
+        return _scheduler.DecodedTokens[0];
+    }
+
+    /// <summary>One encoder + cross step over a unit for every stream.</summary>
+    [Benchmark]
+    public void EncoderUnitBatched() => _scheduler.RunEncoders(_sessions, 0, Streams);
+}

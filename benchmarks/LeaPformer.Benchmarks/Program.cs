@@ -1,0 +1,11 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Running;
+
+// Usage: dotnet run -c Release --project benchmarks/LeaPformer.Benchmarks -- --filter '*' --job short
+// Every BenchmarkDotNet option works: --job default for the careful run, --filter '*Batched*' for one class,
+// --inProcess to skip building the per-run child project. Bytes allocated per operation are always reported.
+var config = DefaultConfig.Instance
+    .AddDiagnoser(MemoryDiagnoser.Default)
+    .WithOptions(ConfigOptions.JoinSummary);
+BenchmarkSwitcher.FromAssembly(typeof(LeaPformer.Benchmarks.BenchBundle).Assembly).Run(args, config);

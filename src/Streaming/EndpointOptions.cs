@@ -1,0 +1,105 @@
+namespace LeaPformer.Streaming;
+
+/// <summary>
+/// Endpointing: energy-based voice activity on 10 ms frames of the 16 kHz audio, and trailing-silence
+/// rules in the manner of sherpa-onnx's rule1/rule2/rule3, that cut a stream into segments. Each
+/// segment is translated as if it were its own utterance: its source is finished at the endpoint and
+/// every state starts again from zero for the next one.
+/// </summary>
+/// <remarks>
+/// <para>A 10 ms frame is speech when its level (RMS in dBFS: 0 dB = a full-scale square wave) is at
+/// least <see cref="SpeechThresholdDbfs"/> and, unless <see cref="NoiseMarginDb"/> is null, at least
+/// that margin above the noise floor (the quietest frame of the last <see cref="NoiseFloorWindowMs"/>).</para>
+/// <para>A segment opens at the first speech frame, with up to <see cref="LeadingPaddingMs"/> of the audio
+/// before it. Silence after the last speech frame is read by the model only up to
+/// <see cref="TrailingPaddingMs"/>; the rest is held back until speech resumes (then it is read, as a
+/// pause inside the segment) or the segment ends (then it is dropped). Audio outside every segment
+/// costs no model step.</para>
+/// <para>Rules, checked after every frame of an open segment:
+/// rule 1: trailing silence &gt;= <see cref="Rule1MinTrailingSilenceMs"/> while the segment holds less than
+/// <see cref="MinSpeechMs"/> of speech: the segment is dropped without output (if a token was already
+/// committed it cannot be retracted, so the segment ends normally instead);
+/// rule 2: trailing silence &gt;= <see cref="Rule2MinTrailingSilenceMs"/> after at least <see cref="MinSpeechMs"/> of speech;
+/// rule 3: the segment is <see cref="MaxSegmentMs"/> long.</para>
+/// </remarks>
+public sealed record EndpointOptions
+{
+    /// <summary>No endpointing: the whole stream is one segment that ends at InputFinished.</summary>
+    public static EndpointOptions Disabled { get; } = new() { Enabled = false };
+
+    /// <summary>Endpointing on, with the defaults below.</summary>
+    public static EndpointOptions Default { get; } = new();
+
+    /// <summary>False: the whole stream is one segment (and no voice activity is computed).</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>Frames quieter than this are silence, whatever the noise floor.</summary>
+    public double SpeechThresholdDbfs { get; init; } = -40;
+
+    /// <summary>dB a frame must be above the noise floor to be speech; null = the fixed threshold only.</summary>
+    public double? NoiseMarginDb { get; init; } = 15;
+
+    /// <summary>The noise floor is the quietest frame of this much recent audio (whole 500 ms blocks).</summary>
+    public int NoiseFloorWindowMs { get; init; } = 3000;
+
+    /// <summary>Audio before the first speech frame included in the segment (an energy detector hears onsets late).</summary>
+    public int LeadingPaddingMs { get; init; } = 200;
+
+    /// <summary>Silence after the last speech frame included in the segment.</summary>
+    public int TrailingPaddingMs { get; init; } = 200;
+
+    /// <summary>Speech a segment needs before rule 2 applies to it; less is treated as noise (rule 1).</summary>
+    public int MinSpeechMs { get; init; } = 100;
+
+    /// <summary>Rule 1: trailing silence that drops a segment with less than <see cref="MinSpeechMs"/> of speech.</summary>
+    public int Rule1MinTrailingSilenceMs { get; init; } = 2400;
+
+    /// <summary>Rule 2: trailing silence that ends a segment with speech.</summary>
+    public int Rule2MinTrailingSilenceMs { get; init; } = 1200;
+
+    /// <summary>Rule 3: the longest segment; a longer one is cut here, even mid-word.</summary>
+    public int MaxSegmentMs { get; init; } = 20000;
+
+    /// <exception cref="ArgumentOutOfRangeException">A value out of range.</exception>
+    internal void Validate()
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+
+        if (!double.IsFinite(SpeechThresholdDbfs))
+        {
+            throw new ArgumentOutOfRangeException(nameof(SpeechThresholdDbfs), SpeechThresholdDbfs, "The speech threshold must be a finite dBFS value.");
+        }
+
+        if (NoiseMarginDb is { } margin && (!double.IsFinite(margin) || margin < 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(NoiseMarginDb), margin, "The noise margin must be a finite dB value >= 0, or null.");
+        }
+
+        Positive(NoiseFloorWindowMs, nameof(NoiseFloorWindowMs));
+        NotNegative(LeadingPaddingMs, nameof(LeadingPaddingMs));
+        NotNegative(TrailingPaddingMs, nameof(TrailingPaddingMs));
+        NotNegative(MinSpeechMs, nameof(MinSpeechMs));
+        Positive(Rule1MinTrailingSilenceMs, nameof(Rule1MinTrailingSilenceMs));
+        Positive(Rule2MinTrailingSilenceMs, nameof(Rule2MinTrailingSilenceMs));
+        Positive(MaxSegmentMs, nameof(MaxSegmentMs));
+    }
+
+    private static void Positive(int value, string name)
+    {
+        if (value <= 0)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be > 0.");
+        }
+    }
+
+    private static void NotNegative(int value, string name)
+    {
+        if (value < 0)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be >= 0.");
+        }
+    }
+}

@@ -1,0 +1,189 @@
+using LeaPformer.Policy;
+using LeaPformer.Streaming;
+using LeaPformer.UnitTests.Support;
+using static LeaPformer.UnitTests.Support.TestAudio;
+
+namespace LeaPformer.UnitTests.Streaming;
+
+[Collection(BundleCollection.Name)]
+public sealed class BatchDecodingTests(BundleFixture fixture)
+{
+    private static readonly EndpointOptions Exact = new()
+    {
+        SpeechThresholdDbfs = -110,
+        NoiseMarginDb = null,
+        LeadingPaddingMs = 0,
+        TrailingPaddingMs = 0,
+    };
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(64)]
+    public void Batched_sessions_decode_exactly_as_alone(int maxBatchSize)
+    {
+        using var translator = new Translator(fixture.Bundle);
+        var streams = Streams();
+
+        // Alone: each stream through Decode, in the same chunks.
+        var expected = streams.Select(s => Run(translator, s.Options, s.Audio, s.Chunk).Select(DescribeFully).ToList()).ToList();
+        var expectedDelays = new List<double[]>();
+        foreach (var s in streams)
+        {
+            using var session = translator.CreateSession(s.Options);
+            Run(session, s.Audio, s.Chunk);
+            expectedDelays.Add([.. session.DelaysMs]);
+        }
+
+        // Batched: every stream gets its next chunk, then one DecodeBatch for all, then Decode hands out the updates.
+        var sessions = streams.Select(s => translator.CreateSession(s.Options)).ToList();
+        try
+        {
+            var updates = streams.Select(_ => new List<SegmentUpdate>()).ToList();
+            var position = new int[streams.Count];
+            while (sessions.Any(s => !s.IsCompleted))
+            {
+                for (int i = 0; i < streams.Count; i++)
+                {
+                    var s = streams[i];
+                    if (position[i] < s.Audio.Length)
+                    {
+                        int n = Math.Min(s.Chunk, s.Audio.Length - position[i]);
+                        sessions[i].AcceptWaveform(s.Audio.AsSpan(position[i], n));
+                        position[i] += n;
+                    }
+                    else if (!sessions[i].IsInputFinished)
+                    {
+                        sessions[i].InputFinished();
+                    }
+                }
+
+                translator.DecodeBatch(sessions, maxBatchSize);
+                for (int i = 0; i < sessions.Count; i++)
+                {
+                    sessions[i].Decode(updates[i]);
+                }
+            }
+
+            for (int i = 0; i < streams.Count; i++)
+            {
+                Assert.Equal(expected[i], updates[i].Select(DescribeFully));
+                Assert.Equal(expectedDelays[i], sessions[i].DelaysMs);
+            }
+        }
+        finally
+        {
+            sessions.ForEach(s => s.Dispose());
+        }
+    }
+
+    [Fact]
+    public void Sessions_with_growing_states_fall_back_to_stepping_alone()
+    {
+        var meta = fixture.Bundle.Metadata;
+        using var translator = new Translator(fixture.Bundle);
+        var golden = fixture.Goldens[1];
+        using var batchable = translator.CreateSession(new SessionOptions(WaitK: 3));
+        using var growing = new TranslationSession(fixture.Bundle, new WaitKPolicy(3, meta.PreDecision), 16000, preallocateStates: false);
+        Assert.False(growing.Model.CanBatch);
+        foreach (var s in new[] { batchable, growing })
+        {
+            s.AcceptWaveform(golden.Samples);
+            s.InputFinished();
+        }
+
+        translator.DecodeBatch([batchable, growing]);
+        var expected = golden.Decodes.Single(d => d.K == 3);
+        Assert.Equal(expected.Tokens, batchable.TokenIds);
+        Assert.Equal(expected.Tokens, growing.TokenIds);
+        Assert.True(batchable.IsCompleted && growing.IsCompleted);
+    }
+
+    [Fact]
+    public void A_session_may_appear_only_once()
+    {
+        using var translator = new Translator(fixture.Bundle);
+        using var session = translator.CreateSession(new SessionOptions());
+        Assert.Throws<ArgumentException>(() => translator.DecodeBatch([session, session]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => translator.DecodeBatch([session], 0));
+    }
+
+    [Fact]
+    public async Task The_service_batches_concurrent_streams_with_the_same_results()
+    {
+        using var translator = new Translator(fixture.Bundle);
+        var streams = Streams();
+        var expected = streams.Select(s => Run(translator, s.Options, s.Audio, s.Chunk).Select(DescribeFully).ToList()).ToList();
+
+        await using var service = new BatchDecodingService(translator, new BatchDecodingOptions { MaxBatchSize = 4, MaxWait = TimeSpan.FromMilliseconds(1), Workers = 2 });
+        var results = await Task.WhenAll(streams.Select(s => Task.Run(async () =>
+        {
+            using var session = translator.CreateSession(s.Options);
+            var updates = new List<SegmentUpdate>();
+            for (int start = 0; start < s.Audio.Length; start += s.Chunk)
+            {
+                session.AcceptWaveform(s.Audio.AsSpan(start, Math.Min(s.Chunk, s.Audio.Length - start)));
+                await service.DecodeAsync(session, updates).AsTask().WaitAsync(TimeSpan.FromSeconds(60));
+            }
+
+            session.InputFinished();
+            await service.DecodeAsync(session, updates).AsTask().WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.True(session.IsCompleted);
+            return updates.Select(DescribeFully).ToList();
+        })));
+
+        for (int i = 0; i < streams.Count; i++)
+        {
+            Assert.Equal(expected[i], results[i]);
+        }
+    }
+
+    [Fact]
+    public async Task A_cancelled_call_leaves_the_session_usable()
+    {
+        using var translator = new Translator(fixture.Bundle);
+        await using var service = new BatchDecodingService(translator);
+        var golden = fixture.Goldens[0];
+        using var session = translator.CreateSession(new SessionOptions(WaitK: 3));
+        var updates = new List<SegmentUpdate>();
+        session.AcceptWaveform(golden.Samples);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await service.DecodeAsync(session, updates, new CancellationToken(canceled: true)));
+        Assert.Empty(updates);
+
+        session.InputFinished();
+        await service.DecodeAsync(session, updates).AsTask().WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(golden.Decodes.Single(d => d.K == 3).Text, updates[^1].Text);
+        Assert.True(updates[^1].IsFinal);
+    }
+
+    [Fact]
+    public async Task One_call_at_a_time_per_session_and_none_after_dispose()
+    {
+        using var translator = new Translator(fixture.Bundle);
+        var service = new BatchDecodingService(translator, new BatchDecodingOptions { MaxWait = TimeSpan.FromMilliseconds(200), MaxBatchSize = 8 });
+        using var session = translator.CreateSession(new SessionOptions(WaitK: 3));
+        session.AcceptWaveform(fixture.Goldens[0].Samples);
+        var first = service.DecodeAsync(session, []);
+        Assert.Throws<InvalidOperationException>(() => service.DecodeAsync(session, []));
+        await service.DisposeAsync(); // queued calls are still decoded
+        Assert.True(await first.AsTask().WaitAsync(TimeSpan.FromSeconds(60)) > 0);
+        Assert.Throws<ObjectDisposedException>(() => service.DecodeAsync(session, []));
+    }
+
+    /// <summary>Streams at different points: different audio, k, chunk sizes and lengths, with and without endpointing.</summary>
+    private List<(SessionOptions Options, float[] Audio, int Chunk)> Streams()
+    {
+        var g = fixture.Goldens;
+        var multi = Concat(PadToFrames(g[0].Samples), Silence(1500), PadToFrames(g[1].Samples), Silence(1300), g[2].Samples);
+        return
+        [
+            (new SessionOptions(WaitK: 3), g[0].Samples, 1600),
+            (new SessionOptions(WaitK: 5), g[1].Samples, 3000),
+            (new SessionOptions(WaitK: 1), Concat(Silence(700), g[2].Samples), 1111),
+            (new SessionOptions(WaitK: SessionOptions.Offline), g[2].Samples, 4000),
+            (new SessionOptions(WaitK: 2) { Endpoint = Exact }, multi, 2500),
+            (new SessionOptions(WaitK: 4) { Endpoint = EndpointOptions.Default }, Concat(Silence(300), multi), 1600),
+            (new SessionOptions(WaitK: 3, InputSampleRate: 16000) { Endpoint = Exact with { MaxSegmentMs = 1500 } }, g[1].Samples, 800),
+        ];
+    }
+}
