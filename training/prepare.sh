@@ -4,6 +4,10 @@
 # Usage (from training/):
 #   ./prepare.sh --name demo --num-pairs 800 --voices 10 --vocab-size 300
 #   ./prepare.sh --name demo --stage 3 --stop-stage 4     # redo some stages
+#   # narrow domain, 2 renderings per training sentence, 2 voices held out for test_unseen.tsv:
+#   ./prepare.sh --name narrow1k --top-words 1000 --min-words 4 --max-words 10 --num-pairs 4000 \
+#       --voices 40 --heldout-voices 2 --copies 2 --augment true --num-dev 100 --num-test 150
+#   (--spm-model FILE reuses a SentencePiece model, e.g. a bundle's, instead of training one)
 #   (--data-root DIR puts data/<name> elsewhere, e.g. a temp dir in tests)
 # Stages:
 #   0 English sentences (WordNet examples + de-en dictionary)  -> <data-root>/<name>/en.txt
@@ -26,6 +30,12 @@ vocab_size=300
 num_dev=40
 num_test=40
 max_words=8
+min_words=3
+top_words=0
+copies=1
+heldout_voices=0
+augment=false
+spm_model=""
 seed=1
 jobs=2
 
@@ -41,6 +51,12 @@ while [ $# -gt 0 ]; do
     --num-dev) num_dev=$2 ;;
     --num-test) num_test=$2 ;;
     --max-words) max_words=$2 ;;
+    --min-words) min_words=$2 ;;
+    --top-words) top_words=$2 ;;
+    --copies) copies=$2 ;;
+    --heldout-voices) heldout_voices=$2 ;;
+    --augment) augment=$2 ;;
+    --spm-model) spm_model=$2 ;;
     --seed) seed=$2 ;;
     --jobs) jobs=$2 ;;
     *) echo "unknown option $1" >&2; exit 1 ;;
@@ -71,18 +87,31 @@ run_stage() {  # run_stage N description command...
 }
 
 # about 40% of sentences are dropped for apertium's unknown words: ask for 2x
+sent_args=(--num $((num_pairs * 2)) --seed "$seed" --max-words "$max_words")
+[ "$min_words" != 3 ] && sent_args+=(--min-words "$min_words")
+[ "$top_words" != 0 ] && sent_args+=(--top-words "$top_words")
+synth_args=()
+split_args=()
+if [ "$copies" != 1 ] || [ "$heldout_voices" != 0 ]; then
+  synth_args+=(--copies "$copies" --heldout-voices "$heldout_voices"
+               --eval-pairs $((num_dev + num_test)))
+  split_args+=(--by-sentence)
+fi
+$augment && synth_args+=(--augment)
+lang_args=()
+[ -n "$spm_model" ] && lang_args+=(--spm-model "$spm_model")
 run_stage 0 "English sentences" \
-  $PY local/make_sentences.py --num $((num_pairs * 2)) --seed "$seed" \
-    --max-words "$max_words" --out "$dir/en.txt"
+  $PY local/make_sentences.py "${sent_args[@]}" --out "$dir/en.txt"
 run_stage 1 "apertium eng-spa" \
   $PY local/translate.py --en "$dir/en.txt" --out "$dir/pairs.tsv" --max-pairs "$num_pairs"
 run_stage 2 "speech synthesis ($voices voices)" \
   $PY local/synthesize.py --pairs "$dir/pairs.tsv" --wav-dir "$dir/wav" \
-    --voices "$voices" --seed "$seed" --jobs "$jobs" --out "$dir/utts.tsv"
+    --voices "$voices" --seed "$seed" --jobs "$jobs" ${synth_args[@]+"${synth_args[@]}"} \
+    --out "$dir/utts.tsv"
 run_stage 3 "manifests" \
   $PY local/make_manifests.py --utts "$dir/utts.tsv" --out-dir "$dir/manifests" \
-    --num-dev "$num_dev" --num-test "$num_test"
+    --num-dev "$num_dev" --num-test "$num_test" ${split_args[@]+"${split_args[@]}"}
 run_stage 4 "SentencePiece + CMVN" \
   $PY local/prepare_lang.py --manifest-dir "$dir/manifests" --lang-dir "$dir/lang" \
-    --vocab-size "$vocab_size"
+    --vocab-size "$vocab_size" ${lang_args[@]+"${lang_args[@]}"}
 log "data ready in $dir"

@@ -5,6 +5,11 @@
 #   ./run.sh                      # demo-small: 5000 synthetic pairs, LeaP, 2500 steps (~25 min on 2 cores)
 #   ./run.sh --attention softmax --name demo-small-softmax
 #   ./run.sh --tiny               # CI-sized: 30 pairs, tiny model, 30 steps (~1-2 min)
+#   ./run.sh --recipe narrow1k --steps 5980 --publish   # the current demo-small bundle: narrow domain
+#       (top-1000-word sentences of 4-10 words, 40 voices + 2 held out; ../models/demo-small/README.md)
+#   ./run.sh --recipe narrow1k --resume ../models/demo-small/averaged.pt --name demo-small-r2 --steps 4000
+#       # continue from the bundle's averaged weights (fresh optimizer, step 0), same data, and the
+#       # bundle's spm.model reused (prepare.sh --spm-model)
 #   ./run.sh --stage 2            # skip data preparation (stages: 0 data, 1 train, 2 average+export, 3 decode)
 # Writes: data/<data>/..., exp/<name>/checkpoint-*.pt, exp/<name>/averaged.pt,
 #         <bundle-dir> (default exp/<name>/bundle; ../models/<name> with --publish),
@@ -22,6 +27,8 @@ name=""
 data=demo5k
 steps=2500
 avg=3
+recipe=demo5k
+resume=""
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -32,6 +39,8 @@ while [ $# -gt 0 ]; do
     --attention) attention=$2 ;;
     --name) name=$2 ;;
     --steps) steps=$2 ;;
+    --recipe) recipe=$2 ;;
+    --resume) resume=$2 ;;
     *) echo "unknown option $1" >&2; exit 1 ;;
   esac
   shift 2
@@ -50,6 +59,17 @@ if $tiny; then
   train_args=(--num-steps 30 --batch-frames 4000 --warmup-steps 10 --save-every-n 10
               --valid-every-n 30 --log-every-n 10)
   avg=2
+elif [ "$recipe" = narrow1k ]; then
+  data=narrow1k
+  name=${name:-demo-small$([ "$attention" = softmax ] && echo -softmax || true)}
+  prep_args=(--top-words 1000 --min-words 4 --max-words 10 --num-pairs 4000 --voices 40
+             --heldout-voices 2 --copies 2 --augment true --vocab-size 500
+             --num-dev 100 --num-test 150)
+  [ -n "$resume" ] && prep_args+=(--spm-model "$(dirname "$resume")/spm.model")
+  model_args=(--d-model 128 --num-heads 4 --encoder-layers 4 --decoder-layers 2 --ffn-dim 512)
+  train_args=(--num-steps "$steps" --batch-frames 4000 --warmup-steps 400 --lr 3e-3
+              --save-every-n 250 --keep-last-k 6 --valid-every-n 500 --log-every-n 50)
+  avg=4
 else
   name=${name:-demo-small$([ "$attention" = softmax ] && echo -softmax || true)}
   prep_args=(--num-pairs 5000 --voices 16 --vocab-size 500 --num-dev 100 --num-test 100)
@@ -69,7 +89,7 @@ if [ "$stage" -le 1 ] && [ "$stop_stage" -ge 1 ]; then
   log "Stage 1: train $name ($attention)"
   $PY train.py --manifest-dir "data/$data/manifests" --lang-dir "data/$data/lang" \
     --exp-dir "$exp" --attention "$attention" --ctc-weight 0.5 \
-    "${model_args[@]}" "${train_args[@]}"
+    "${model_args[@]}" "${train_args[@]}" ${resume:+--resume "$resume"}
 fi
 if [ "$stage" -le 2 ] && [ "$stop_stage" -ge 2 ]; then
   log "Stage 2: average last $avg checkpoints, export bundle to $bundle"
@@ -81,5 +101,9 @@ if [ "$stage" -le 3 ] && [ "$stop_stage" -ge 3 ]; then
   log "Stage 3: decode test set"
   $PY decode.py --checkpoint "$exp/averaged.pt" --lang-dir "data/$data/lang" \
     --manifest "data/$data/manifests/test.tsv" --ks 3 5 -1 --out-dir "$exp/decode-test"
+  if [ -f "data/$data/manifests/test_unseen.tsv" ]; then
+    $PY decode.py --checkpoint "$exp/averaged.pt" --lang-dir "data/$data/lang" \
+      --manifest "data/$data/manifests/test_unseen.tsv" --ks 3 5 -1 --out-dir "$exp/decode-test-unseen"
+  fi
 fi
 log "done: bundle in $bundle"

@@ -71,6 +71,8 @@ def get_parser() -> argparse.ArgumentParser:
     parser.add_argument("--ctc-weight", type=float, default=0.5)
     parser.add_argument("--offline-prob", type=float, default=0.2,
                         help="share of batches trained with k = infinity")
+    parser.add_argument("--max-seconds", type=float, default=0,
+                        help="also stop (and save a checkpoint) after this much training time; 0 = no limit")
     parser.add_argument("--save-every-n", type=int, default=500)
     parser.add_argument("--keep-last-k", type=int, default=5)
     parser.add_argument("--log-every-n", type=int, default=50)
@@ -222,6 +224,16 @@ def run(params: AttributeDict) -> dict:
         sampler.set_epoch(epoch)
         for batch in train_loader:
             if params.batch_idx_train >= params.num_steps:
+                break
+            if params.get("max_seconds") and time.time() - t0 > params.max_seconds:
+                logging.info("--max-seconds %.0f reached at step %d", params.max_seconds,
+                             params.batch_idx_train)
+                path = os.path.join(params.exp_dir, f"checkpoint-{params.batch_idx_train}.pt")
+                if params.batch_idx_train % params.save_every_n and not os.path.exists(path):
+                    save_checkpoint(path, model, optimizer, params)
+                    prune_checkpoints(params.exp_dir, params.keep_last_k)
+                    logging.info("saved %s", path)
+                params.num_steps = params.batch_idx_train
                 break
             step = params.batch_idx_train + 1
             for g in optimizer.param_groups:

@@ -4,9 +4,12 @@
 
 Usage:
   /usr/bin/python3 local/make_sentences.py --num 600 --seed 1 --out data/en.txt
+  # narrow domain: only sentences whose words are all among the N most frequent of the pool
+  /usr/bin/python3 local/make_sentences.py --num 0 --top-words 1000 --min-words 4 --out data/en.txt
 Writes: the output file, one sentence per line (lower ASCII only, 3..10 words).
 """
 import argparse
+import collections
 import random
 import re
 
@@ -20,6 +23,10 @@ def clean(s: str):
     if not OK.match(s) or "  " in s:
         return None
     return s
+
+
+def words(s: str):
+    return re.findall(r"[a-z']+", s.lower())
 
 
 def from_wordnet():
@@ -49,12 +56,21 @@ def main():
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--min-words", type=int, default=3)
     p.add_argument("--max-words", type=int, default=10)
+    p.add_argument("--top-words", type=int, default=0,
+                   help="keep only sentences whose words are all among the N most frequent "
+                        "words of the cleaned pool (0 = no restriction)")
     p.add_argument("--out", required=True)
     a = p.parse_args()
+    pool = [c for c in (clean(s) for s in list(from_wordnet()) + list(from_trans())) if c]
+    allowed = None
+    if a.top_words > 0:
+        counts = collections.Counter(w for s in pool for w in words(s))
+        allowed = {w for w, _ in counts.most_common(a.top_words)}
     seen, cands = set(), []
-    for s in list(from_wordnet()) + list(from_trans()):
-        s = clean(s)
-        if s is None or not a.min_words <= len(s.split()) <= a.max_words:
+    for s in pool:
+        if not a.min_words <= len(s.split()) <= a.max_words:
+            continue
+        if allowed is not None and not all(w in allowed for w in words(s)):
             continue
         key = s.lower()
         if key not in seen:
@@ -62,7 +78,7 @@ def main():
             cands.append(s)
     random.Random(a.seed).shuffle(cands)
     with open(a.out, "w") as f:
-        for s in cands[: a.num]:
+        for s in cands[: a.num] if a.num > 0 else cands:
             f.write(s[0].upper() + s[1:] + ".\n")
 
 

@@ -14,6 +14,7 @@ import os
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import argparse
+import shutil
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
@@ -28,11 +29,15 @@ def main():
     p.add_argument("--manifest-dir", required=True)
     p.add_argument("--lang-dir", required=True)
     p.add_argument("--vocab-size", type=int, default=500)
+    p.add_argument("--spm-model", default="", help="copy this SentencePiece model instead of training one")
     a = p.parse_args()
     setup_torch()
     os.makedirs(a.lang_dir, exist_ok=True)
     prefix = os.path.join(a.lang_dir, "spm")
-    train_spm(os.path.join(a.manifest_dir, "train_tgt.txt"), prefix, a.vocab_size)
+    if a.spm_model:
+        shutil.copyfile(a.spm_model, prefix + ".model")
+    else:
+        train_spm(os.path.join(a.manifest_dir, "train_tgt.txt"), prefix, a.vocab_size)
     sp = load_spm(prefix + ".model")
     write_tokens(sp, os.path.join(a.lang_dir, "tokens.txt"))
     acc = CmvnAccumulator()

@@ -7,6 +7,17 @@ Usage:
 Writes: <wav-dir>/<id>.wav (16 kHz mono 16-bit) and utts.tsv
 ("id  wav  num_samples  speaker  src_text  tgt_text"). --voices picks how many
 distinct voices (engine + variant) are drawn; rate and pitch vary per utterance.
+
+Options for held-out evaluation (defaults keep the behaviour above):
+  --eval-pairs N      the first N pairs (the dev/test sentences of make_manifests) get one
+                      rendering by a seen voice, id utt<i>;
+  --heldout-voices H  H further voices that render only the first --eval-pairs pairs
+                      (one extra rendering each, id utt<i>u), never any training pair;
+  --copies C          every other pair is rendered C times by distinct seen voices
+                      (ids utt<i>, utt<i>c1, ...);
+  --augment           wider rate (120-210) and pitch (20-80), random gain (-10..0 dB) and
+                      0-0.25 s of leading/trailing silence.
+Writes also <out>.voices: "seen|heldout<TAB>speaker" lines.
 """
 import argparse
 import os
@@ -32,7 +43,8 @@ def voice_pool(n: int, rng: random.Random):
 
 
 def synth(job):
-    uid, text, engine, voice, rate, pitch, out = job
+    uid, text, engine, voice, rate, pitch, out = job[:7]
+    effects = job[7] if len(job) > 7 else []
     with tempfile.TemporaryDirectory() as tmp:
         raw = os.path.join(tmp, "raw.wav")
         if engine == "espeak":
@@ -42,7 +54,7 @@ def synth(job):
             cmd = ["flite", "-voice", voice, "--setf", f"duration_stretch={stretch:.2f}",
                    "-t", text, "-o", raw]
         subprocess.run(cmd, check=True, capture_output=True)
-        subprocess.run(["sox", raw, "-r", "16000", "-c", "1", "-b", "16", out],
+        subprocess.run(["sox", raw, "-r", "16000", "-c", "1", "-b", "16", out] + effects,
                        check=True, capture_output=True)
     with wave.open(out) as w:
         return w.getnframes()
@@ -57,26 +69,54 @@ def main():
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--prefix", default="utt")
+    p.add_argument("--copies", type=int, default=1)
+    p.add_argument("--heldout-voices", type=int, default=0)
+    p.add_argument("--eval-pairs", type=int, default=0)
+    p.add_argument("--augment", action="store_true")
     a = p.parse_args()
     rng = random.Random(a.seed)
-    voices = voice_pool(a.voices, rng)
+    voices = voice_pool(a.voices + a.heldout_voices, rng)
+    # voice_pool lists flite voices first: the held-out ones are espeak-ng voices
+    held = voices[len(voices) - a.heldout_voices:] if a.heldout_voices else []
+    voices = voices[: len(voices) - a.heldout_voices]
     os.makedirs(a.wav_dir, exist_ok=True)
     jobs, meta = [], []
+
+    def add(uid, en, es, engine, voice):
+        if a.augment:
+            rate, pitch = rng.randint(120, 210), rng.randint(20, 80)
+            effects = ["gain", f"{rng.uniform(-10, 0):.1f}",
+                       "pad", f"{rng.uniform(0, 0.25):.2f}", f"{rng.uniform(0, 0.25):.2f}"]
+        else:
+            rate, pitch = rng.randint(140, 190), rng.randint(30, 70)  # words/min, 0..99
+            effects = []
+        out = os.path.abspath(os.path.join(a.wav_dir, uid + ".wav"))
+        jobs.append((uid, en, engine, voice, rate, pitch, out) + ((effects,) if effects else ()))
+        meta.append((uid, out, f"{engine}:{voice}", en, es))
+
     with open(a.pairs, encoding="utf-8") as f:
         for i, line in enumerate(f):
             en, es = line.rstrip("\n").split("\t")
-            engine, voice = rng.choice(voices)
-            rate, pitch = rng.randint(140, 190), rng.randint(30, 70)  # words/min, 0..99
             uid = f"{a.prefix}{i:05d}"
-            out = os.path.abspath(os.path.join(a.wav_dir, uid + ".wav"))
-            jobs.append((uid, en, engine, voice, rate, pitch, out))
-            meta.append((uid, out, f"{engine}:{voice}", en, es))
+            if i < a.eval_pairs or a.copies <= 1:
+                add(uid, en, es, *rng.choice(voices))
+                if i < a.eval_pairs and held:
+                    add(uid + "u", en, es, *rng.choice(held))
+            else:
+                for c, (engine, voice) in enumerate(rng.sample(voices, min(a.copies, len(voices)))):
+                    add(uid if c == 0 else f"{uid}c{c}", en, es, engine, voice)
     with Pool(a.jobs) as pool:
         counts = pool.map(synth, jobs, chunksize=8)
     with open(a.out, "w", encoding="utf-8") as f:
         for (uid, out, spk, en, es), n in zip(meta, counts):
             f.write(f"{uid}\t{out}\t{n}\t{spk}\t{en}\t{es}\n")
-    print(f"synthesized {len(jobs)} utterances with {len(voices)} voices")
+    if held or a.copies > 1 or a.eval_pairs:
+        with open(a.out + ".voices", "w", encoding="utf-8") as f:
+            for kind, vs in (("seen", voices), ("heldout", held)):
+                for engine, voice in vs:
+                    f.write(f"{kind}\t{engine}:{voice}\n")
+    extra = f" + {len(held)} held-out voices" if held else ""
+    print(f"synthesized {len(jobs)} utterances with {len(voices)} voices{extra}")
 
 
 if __name__ == "__main__":
