@@ -3,13 +3,10 @@ using LeaPformer.Client.Audio;
 using LeaPformer.Client.Streaming;
 using LeaPformer.Contracts.V1;
 using LeaPformer.FunctionalTests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using GrpcTranslator = LeaPformer.Contracts.V1.Translator;
 
 namespace LeaPformer.FunctionalTests;
 
-/// <summary>How streams end: half-close, single utterance, client cancellation, idle client.</summary>
+/// <summary>How streams end: half-close, single utterance, client cancellation (limits: LimitTests; shutdown: ShutdownTests).</summary>
 public sealed class LifecycleTests(SharedServer server) : ServerTest(server)
 {
     [Fact]
@@ -46,41 +43,5 @@ public sealed class LifecycleTests(SharedServer server) : ServerTest(server)
         var error = await Assert.ThrowsAnyAsync<Exception>(() => stream.WaitAsync(TestTimeouts.Stream));
         Assert.True(error is OperationCanceledException || error is RpcException { StatusCode: StatusCode.Cancelled }, error.ToString());
         await TestTimeouts.WaitUntilAsync(() => Server.Limiter.Active == 0, TestTimeouts.Short, "the server released the slot");
-    }
-
-    [Fact]
-    public async Task ServerShutdownEndsStreamsWithUnavailable()
-    {
-        await using var factory = new TranslationServerFactory();
-        using var channel = factory.CreateChannel();
-        var stream = factory.CreateClient(channel).TranslateAsync(WavLoader.Load(Golden[0].WavPath), new TranslateOptions(RealTime: true));
-        await TestTimeouts.WaitUntilAsync(() => factory.Limiter.Active == 1, TestTimeouts.Short, "the stream holds a slot");
-
-        factory.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
-
-        var error = await Assert.ThrowsAsync<RpcException>(() => stream.WaitAsync(TestTimeouts.Stream));
-        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
-        Assert.Empty(factory.Logs.ErrorsSince(0));
-    }
-
-    [Fact]
-    public async Task AnIdleClientGetsDeadlineExceeded()
-    {
-        await using var factory = new TranslationServerFactory(new Dictionary<string, string> { ["Streaming:IdleTimeout"] = "00:00:01" });
-        using var channel = factory.CreateChannel();
-        var client = new GrpcTranslator.TranslatorClient(channel);
-        using var call = client.StreamingTranslate(deadline: DateTime.UtcNow + TestTimeouts.Stream);
-
-        await call.RequestStream.WriteAsync(RawStream.Config()).WaitAsync(TestTimeouts.Short);
-        var error = await Assert.ThrowsAsync<RpcException>(async () =>
-        {
-            await foreach (var _ in call.ResponseStream.ReadAllAsync())
-            {
-            }
-        }).WaitAsync(TestTimeouts.Short);
-
-        Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
-        await TestTimeouts.WaitUntilAsync(() => factory.Limiter.Active == 0, TestTimeouts.Short, "the idle stream's slot is free");
-        Assert.Empty(factory.Logs.ErrorsSince(0));
     }
 }

@@ -39,14 +39,24 @@ public sealed class StartupTests : IDisposable
     }
 
     [Theory]
+    [InlineData("Auth:ApiKeys:0:Key", "short")]
+    [InlineData("Streaming:MaxMessageBytes", "10")]
+    [InlineData("Streaming:ShutdownGracePeriod", "-00:00:01")]
     [InlineData("Streaming:MaxConcurrentStreams", "0")]
     [InlineData("Streaming:ResponseBufferSize", "0")]
     [InlineData("Model:DefaultWaitK", "999")]
     public void BadOptionsStopTheServer(string key, string value)
     {
-        var message = StartFailure(new Dictionary<string, string> { [key] = value }, BundleLocator.Find());
+        var settings = new Dictionary<string, string> { [key] = value };
+        if (key.StartsWith("Auth:", StringComparison.Ordinal))
+        {
+            settings["Auth:ApiKeys:0:Name"] = "someone";
+        }
 
-        Assert.True(message.Contains(key.Split(':')[1], StringComparison.Ordinal), message);
+        var message = StartFailure(settings, BundleLocator.Find());
+
+        Assert.True(message.Contains(key.Split(':')[^1], StringComparison.Ordinal), message);
+        Assert.DoesNotContain("'short'", message); // a key is never repeated
     }
 
     private static string StartFailure(Dictionary<string, string> settings, string bundle)

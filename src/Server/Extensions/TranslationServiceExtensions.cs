@@ -1,7 +1,9 @@
+using Grpc.AspNetCore.Server;
 using LeaPformer.Server.Internal;
 using LeaPformer.Server.Options;
 using LeaPformer.Server.Services;
 using LeaPformer.Streaming;
+using Microsoft.Extensions.Options;
 
 namespace LeaPformer.Server.Extensions;
 
@@ -10,17 +12,13 @@ public static class TranslationServiceExtensions
     public const string DefaultUrl = "http://127.0.0.1:50051";
 
     /// <summary>
-    /// gRPC, the validated options, and the model: one <see cref="Translator"/> per process (in <see cref="LoadedModel"/>),
-    /// loaded while the host starts so that a missing or bad bundle stops the server at once.
+    /// gRPC, the validated options, the model (one <see cref="Translator"/> per process, in
+    /// <see cref="LoadedModel"/>, loaded and warmed up while the host starts so that a missing or bad
+    /// bundle stops the server at once), API keys, limits and graceful shutdown.
     /// </summary>
     public static IHostApplicationBuilder AddTranslationService(this IHostApplicationBuilder builder)
     {
-        // 50051 is gRPC's customary port and the client's default; --urls, ASPNETCORE_URLS and
-        // Kestrel:Endpoints still win. (An appsettings "Urls" would override ASPNETCORE_URLS.)
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && !builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
-        {
-            builder.Configuration["urls"] = DefaultUrl;
-        }
+        builder.ConfigureEndpoints();
 
         builder.Services.AddOptions<ModelOptions>()
             .BindConfiguration(ModelOptions.SectionName)
@@ -30,17 +28,49 @@ public static class TranslationServiceExtensions
             .BindConfiguration(StreamingOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<AuthOptions>()
+            .BindConfiguration(AuthOptions.SectionName)
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
 
-        builder.Services.AddGrpc();
+        builder.Services.AddGrpc(options => options.EnableDetailedErrors = false)
+            .AddServiceOptions<TranslatorService>(options =>
+            {
+                // Outermost first: the log scope and the status count wrap the key check.
+                options.Interceptors.Add<CallObservabilityInterceptor>();
+                options.Interceptors.Add<ApiKeyInterceptor>();
+            });
+        builder.Services.AddOptions<GrpcServiceOptions>()
+            .Configure<IOptions<StreamingOptions>>((grpc, streaming) => grpc.MaxReceiveMessageSize = streaming.Value.MaxMessageBytes);
+
+        // Host shutdown waits for the grace period, plus the time to finalize, plus a margin.
+        builder.Services.AddOptions<HostOptions>()
+            .Configure<IOptions<StreamingOptions>>((host, streaming) =>
+            {
+                var needed = streaming.Value.ShutdownGracePeriod + ShutdownCoordinator.FinalizeAllowance + TimeSpan.FromSeconds(5);
+                if (host.ShutdownTimeout < needed)
+                {
+                    host.ShutdownTimeout = needed;
+                }
+            });
+
         builder.Services.AddSingleton<LoadedModel>(ModelLoader.Load);
+        builder.Services.AddSingleton<ModelReadiness>();
         builder.Services.AddSingleton<StreamLimiter>();
+        builder.Services.AddSingleton<ApiKeyRegistry>();
         builder.Services.AddHostedService<ModelWarmupService>();
+        // A hosted service registered after Kestrel's stops before it: holds shutdown until streams end.
+        builder.Services.AddSingleton<ShutdownCoordinator>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ShutdownCoordinator>());
+
+        builder.AddObservability();
         return builder;
     }
 
     public static WebApplication MapTranslationService(this WebApplication app)
     {
         app.MapGrpcService<TranslatorService>();
+        app.MapObservability();
         return app;
     }
 

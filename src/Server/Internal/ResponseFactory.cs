@@ -1,4 +1,5 @@
 using LeaPformer.Contracts.V1;
+using LeaPformer.Server.Options;
 using LeaPformer.Streaming;
 
 namespace LeaPformer.Server.Internal;
@@ -31,7 +32,7 @@ internal static class ResponseFactory
 
     public static StreamingTranslateResponse Event(SpeechEventType type) => new() { SpeechEventType = type };
 
-    public static ModelInfo Info(LoadedModel model)
+    public static ModelInfo Info(LoadedModel model, StreamingOptions limits, bool apiKeyRequired, bool ready)
     {
         var m = model.Metadata;
         return new ModelInfo
@@ -48,6 +49,15 @@ internal static class ResponseFactory
             MaxWaitK = m.KMax,
             SourceUnitMs = m.PreDecision * m.FrameMs,
             VocabSize = m.VocabSize,
+            Limits = new ServerLimits
+            {
+                MaxConcurrentStreams = limits.MaxConcurrentStreams,
+                MaxMessageBytes = limits.MaxMessageBytes,
+                MaxStreamDurationMs = (long)limits.MaxStreamDuration.TotalMilliseconds,
+                IdleTimeoutMs = (long)limits.IdleTimeout.TotalMilliseconds,
+                ApiKeyRequired = apiKeyRequired,
+            },
+            Ready = ready,
         };
     }
 }

@@ -1,7 +1,12 @@
+using Grpc.Core;
 using LeaPformer.Contracts.V1;
 
 namespace LeaPformer.Server.Internal;
 
+/// <summary>
+/// Every log line of the server. Lines of a call also carry StreamId (and ApiKey when keys are on)
+/// from the call's log scope. Neither audio nor API keys are ever logged.
+/// </summary>
 internal static partial class ServerLog
 {
     [LoggerMessage(1, LogLevel.Information, "Loaded model {ModelName} from {Directory}: {Attention} attention, {SourceLanguage}->{TargetLanguage}, default k {DefaultWaitK}")]
@@ -13,11 +18,11 @@ internal static partial class ServerLog
     [LoggerMessage(3, LogLevel.Information, "Stream {StreamId} started: {Encoding} {SampleRate} Hz, k {WaitK}, single utterance {SingleUtterance}")]
     public static partial void StreamStarted(ILogger logger, string streamId, AudioEncoding encoding, int sampleRate, int waitK, bool singleUtterance);
 
-    [LoggerMessage(4, LogLevel.Information, "Stream {StreamId} ended: {AudioMs} ms of audio, {Segments} final segments")]
-    public static partial void StreamEnded(ILogger logger, string streamId, long audioMs, int segments);
+    [LoggerMessage(4, LogLevel.Information, "Stream {StreamId} ended: {AudioMs} ms of audio, {Tokens} tokens, {Segments} final segments, real-time factor {RealTimeFactor:0.000}")]
+    public static partial void StreamEnded(ILogger logger, string streamId, long audioMs, int tokens, int segments, double realTimeFactor);
 
-    [LoggerMessage(5, LogLevel.Information, "Stream {StreamId} rejected ({StatusCode}): {Reason}")]
-    public static partial void StreamRejected(ILogger logger, string streamId, Grpc.Core.StatusCode statusCode, string reason);
+    [LoggerMessage(5, LogLevel.Information, "Stream {StreamId} ended with {StatusCode}: {Reason}")]
+    public static partial void StreamFailed(ILogger logger, string streamId, StatusCode statusCode, string reason);
 
     [LoggerMessage(6, LogLevel.Warning, "Stream {StreamId} refused: {Active} of {Limit} streams are in use")]
     public static partial void StreamLimitReached(ILogger logger, string streamId, int active, int limit);
@@ -30,4 +35,28 @@ internal static partial class ServerLog
 
     [LoggerMessage(9, LogLevel.Information, "Stream {StreamId} ended: the server is shutting down")]
     public static partial void StreamEndedByShutdown(ILogger logger, string streamId);
+
+    [LoggerMessage(10, LogLevel.Information, "Model warmed up in {ElapsedMs:0} ms; the server is ready")]
+    public static partial void ModelWarmedUp(ILogger logger, double elapsedMs);
+
+    [LoggerMessage(11, LogLevel.Warning, "Call {StreamId} to {Method} refused: {Reason}")]
+    public static partial void Unauthenticated(ILogger logger, string streamId, string method, string reason);
+
+    [LoggerMessage(12, LogLevel.Warning, "Stream {StreamId} refused: key {ApiKey} already holds its {Limit} streams")]
+    public static partial void KeyStreamLimitReached(ILogger logger, string streamId, string apiKey, int limit);
+
+    [LoggerMessage(13, LogLevel.Information, "Shutting down: no new streams; {Active} streams in flight get {GracePeriod} to finish")]
+    public static partial void ShutdownStarted(ILogger logger, int active, TimeSpan gracePeriod);
+
+    [LoggerMessage(14, LogLevel.Information, "Shutdown: every stream has ended")]
+    public static partial void ShutdownDrained(ILogger logger);
+
+    [LoggerMessage(15, LogLevel.Warning, "Shutdown: {Active} streams still running when the host stopped waiting")]
+    public static partial void ShutdownNotDrained(ILogger logger, int active);
+
+    [LoggerMessage(16, LogLevel.Information, "Stream {StreamId} refused: the server is shutting down")]
+    public static partial void StreamRefusedWhileStopping(ILogger logger, string streamId);
+
+    [LoggerMessage(17, LogLevel.Information, "Stream {StreamId}: input ended by the server ({Reason}); finalizing the segment")]
+    public static partial void InputEndedByServer(ILogger logger, string streamId, string reason);
 }

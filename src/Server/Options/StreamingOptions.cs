@@ -19,9 +19,40 @@ public sealed class StreamingOptions
     public int ResponseBufferSize { get; set; } = 64;
 
     /// <summary>
-    /// Longest wait for the client's next message; then DEADLINE_EXCEEDED, so that a stalled
-    /// client cannot hold a stream slot forever.
+    /// Longest time the server waits for audio (a non-empty audio_content; the config counts
+    /// for the first wait). Then the segment is finalized and the stream ends with
+    /// DEADLINE_EXCEEDED, so that a stalled client cannot hold a stream slot forever.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Longest a stream may run (wall clock from its first message). Then the server stops
+    /// reading, finalizes the segment, and ends the stream with OUT_OF_RANGE.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan MaxStreamDuration { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Largest request message (gRPC MaxReceiveMessageSize, bytes); a bigger one ends the stream
+    /// with RESOURCE_EXHAUSTED. 1 MiB is 32 s of 16 kHz LINEAR16 or 5.4 s of 48 kHz FLOAT32.
+    /// </summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxMessageBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Longest one response may wait to be taken by the transport (HTTP/2 flow control: the
+    /// client stopped reading). Then the stream ends with RESOURCE_EXHAUSTED and its session is
+    /// freed; what was already buffered still reaches a client that reads again.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan ResponseStallTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// On shutdown (SIGTERM), how long streams in flight keep being served: new streams get
+    /// UNAVAILABLE at once; a stream that ends within this time ends normally; the rest have
+    /// their segment finalized (final result sent) and end with UNAVAILABLE.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(20);
 }

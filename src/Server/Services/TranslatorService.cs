@@ -11,8 +11,11 @@ namespace LeaPformer.Server.Services;
 internal sealed class TranslatorService(
     LoadedModel model,
     StreamLimiter limiter,
+    ShutdownCoordinator shutdown,
+    ServerMetrics metrics,
+    ModelReadiness readiness,
+    ApiKeyRegistry keys,
     IOptions<StreamingOptions> options,
-    IHostApplicationLifetime lifetime,
     ILogger<TranslatorService> logger)
     : GrpcTranslator.TranslatorBase
 {
@@ -20,8 +23,8 @@ internal sealed class TranslatorService(
         IAsyncStreamReader<StreamingTranslateRequest> requestStream,
         IServerStreamWriter<StreamingTranslateResponse> responseStream,
         ServerCallContext context)
-        => new TranslationCall(model, limiter, options.Value, logger, context, lifetime.ApplicationStopping).RunAsync(requestStream, responseStream);
+        => new TranslationCall(model, limiter, shutdown, metrics, options.Value, logger, context).RunAsync(requestStream, responseStream);
 
     public override Task<ModelInfo> GetModelInfo(GetModelInfoRequest request, ServerCallContext context)
-        => Task.FromResult(ResponseFactory.Info(model));
+        => Task.FromResult(ResponseFactory.Info(model, options.Value, keys.Enabled, readiness.IsReady && !shutdown.IsStopping));
 }

@@ -42,7 +42,9 @@ internal sealed class BatchScheduler : IDisposable
     private readonly int[] _decCrossMap; // decoder read-only input j reads cross state _decCrossMap[j]
     private readonly BatchGraph _decoder;
     private readonly int[] _argmax;
-    private long _stamp;
+    // Shared by every scheduler: with several workers (one scheduler each), a per-scheduler
+    // counter could give a session the stamp it already carries from another scheduler's batch.
+    private static long s_stamp;
     private int _batch;
 
     public BatchScheduler(ModelBundle bundle, int capacity)
@@ -98,7 +100,7 @@ internal sealed class BatchScheduler : IDisposable
     {
         _batch = Math.Clamp(maxBatchSize, 1, Capacity);
         _active.Clear();
-        long stamp = ++_stamp;
+        long stamp = Interlocked.Increment(ref s_stamp);
         int before = 0;
         for (int i = 0; i < sessions.Count; i++)
         {

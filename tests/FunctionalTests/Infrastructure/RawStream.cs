@@ -43,7 +43,7 @@ public static class RawStream
 
             await call.RequestStream.CompleteAsync().WaitAsync(TestTimeouts.Short);
         }
-        catch (Exception ex) when (ex is RpcException or InvalidOperationException or IOException)
+        catch (Exception ex) when (ex is RpcException or InvalidOperationException or IOException or HttpRequestException)
         {
             // The server ended the call first; its status is read below.
         }
@@ -52,6 +52,69 @@ public static class RawStream
         try
         {
             await foreach (var response in call.ResponseStream.ReadAllAsync().WithCancellation(default))
+            {
+                responses.Add(response);
+            }
+
+            return (responses, null);
+        }
+        catch (RpcException ex)
+        {
+            return (responses, ex);
+        }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="audio"/> (16 kHz) in 100 ms messages at real-time pace, over and over,
+    /// reading meanwhile, until the server ends the call or <paramref name="limit"/> passes (then half-closes).
+    /// </summary>
+    public static async Task<(List<StreamingTranslateResponse> Responses, RpcException? Error)> PacedAsync(
+        GrpcChannel channel, LeaPformer.Client.Audio.PcmAudio audio, TimeSpan limit, int waitK = 3, Action? onFirstAudio = null)
+    {
+        var client = new GrpcTranslator.TranslatorClient(channel);
+        using var call = client.StreamingTranslate(deadline: DateTime.UtcNow + TestTimeouts.Stream);
+        var reading = ReadAllAsync(call);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            await call.RequestStream.WriteAsync(Config(waitK: waitK));
+            var sent = TimeSpan.Zero;
+            while (!reading.IsCompleted && clock.Elapsed < limit)
+            {
+                for (var start = 0; start < audio.Samples.Length && !reading.IsCompleted && clock.Elapsed < limit; start += 1600)
+                {
+                    await call.RequestStream.WriteAsync(Audio(audio.Linear16(start, Math.Min(1600, audio.Samples.Length - start))));
+                    if (sent == TimeSpan.Zero)
+                    {
+                        onFirstAudio?.Invoke();
+                    }
+
+                    sent += TimeSpan.FromMilliseconds(100);
+                    if (sent > clock.Elapsed)
+                    {
+                        await Task.Delay(sent - clock.Elapsed);
+                    }
+                }
+            }
+
+            await call.RequestStream.CompleteAsync();
+        }
+        catch (Exception ex) when (ex is RpcException or InvalidOperationException or IOException or HttpRequestException)
+        {
+            // The server ended the call first; its status is read below.
+        }
+
+        return await reading.WaitAsync(TestTimeouts.Stream);
+    }
+
+    /// <summary>Every response of <paramref name="call"/>, and the status it ended with when not OK.</summary>
+    public static async Task<(List<StreamingTranslateResponse> Responses, RpcException? Error)> ReadAllAsync(
+        AsyncDuplexStreamingCall<StreamingTranslateRequest, StreamingTranslateResponse> call)
+    {
+        var responses = new List<StreamingTranslateResponse>();
+        try
+        {
+            await foreach (var response in call.ResponseStream.ReadAllAsync())
             {
                 responses.Add(response);
             }

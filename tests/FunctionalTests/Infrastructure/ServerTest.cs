@@ -36,6 +36,7 @@ public abstract class ServerTest(SharedServer server) : IAsyncLifetime
         Channel.Dispose();
         // A stream ends on the server shortly after the client sees its end: let slots drain.
         await TestTimeouts.WaitUntilAsync(() => Server.Limiter.Active == 0, TestTimeouts.Short, "every stream has ended on the server");
+        await TestTimeouts.WaitUntilAsync(() => Server.Metrics.ActiveSessions == 0, TestTimeouts.Short, "every model session was disposed");
         var errors = Server.Logs.ErrorsSince(_logMark);
         if (!_errorsAllowed)
         {
@@ -44,6 +45,9 @@ public abstract class ServerTest(SharedServer server) : IAsyncLifetime
     }
 
     protected void AllowErrorLogs() => _errorsAllowed = true;
+
+    /// <summary>What <paramref name="utterance"/> gives at <paramref name="k"/> when it is the only stream (computed once per run).</summary>
+    protected Task<StreamSignature> AloneAsync(GoldenUtterance utterance, int k) => StreamSignature.AloneAsync(Server, utterance, k);
 
     /// <summary>Streams <paramref name="audio"/> as fast as possible unless the options say otherwise; bounded by <see cref="TestTimeouts.Stream"/>.</summary>
     protected Task<TranslationOutcome> TranslateAsync(PcmAudio audio, TranslateOptions? options = null, CancellationToken cancellationToken = default)

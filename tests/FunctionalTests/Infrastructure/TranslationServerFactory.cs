@@ -1,9 +1,11 @@
+using Grpc.Health.V1;
 using Grpc.Net.Client;
 using LeaPformer.Client.Streaming;
 using LeaPformer.Server.Internal;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Serilog.Core;
 
 namespace LeaPformer.FunctionalTests.Infrastructure;
@@ -24,24 +26,46 @@ public class TranslationServerFactory : WebApplicationFactory<Program>
 
     public string BundlePath { get; }
 
+    /// <summary>The host: <c>Host.StopAsync()</c> is what SIGTERM does (DisposeAsync would close the TestServer first).</summary>
+    public IHost Host { get; private set; } = null!;
+
     public LogCapture Logs { get; } = new();
 
     /// <summary>The server's stream counter: tests wait on it instead of sleeping.</summary>
     internal StreamLimiter Limiter => Services.GetRequiredService<StreamLimiter>();
 
+    /// <summary>The server's metrics, and its count of live model sessions.</summary>
+    internal ServerMetrics Metrics => Services.GetRequiredService<ServerMetrics>();
+
     internal LoadedModel Model => Services.GetRequiredService<LoadedModel>();
 
-    public GrpcChannel CreateChannel() => GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions
+    public virtual GrpcChannel CreateChannel() => GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions
     {
         HttpHandler = Server.CreateHandler(),
     });
 
     public StreamingTranslationClient CreateClient(GrpcChannel channel) => new(channel);
 
+    /// <summary>grpc.health.v1 Check for <paramref name="service"/> ("" = the whole server).</summary>
+    public async Task<HealthCheckResponse.Types.ServingStatus> HealthAsync(GrpcChannel channel, string service = "")
+    {
+        var response = await new Health.HealthClient(channel)
+            .CheckAsync(new HealthCheckRequest { Service = service }, deadline: DateTime.UtcNow + TestTimeouts.Short)
+            .ResponseAsync.WaitAsync(TestTimeouts.Short);
+        return response.Status;
+    }
+
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        Host = base.CreateHost(builder);
+        return Host;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("Model:Path", BundlePath);
+        builder.UseSetting("Metrics:Url", ""); // TestServer has no ports: /metrics on the one endpoint
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -1,0 +1,71 @@
+using LeaPformer.Server.Options;
+
+namespace LeaPformer.Server.Extensions;
+
+internal static class EndpointExtensions
+{
+    public const string MetricsEndpointName = "Metrics";
+
+    /// <summary>
+    /// Where Kestrel listens. gRPC: <c>--urls</c>, ASPNETCORE_URLS or <c>Kestrel:Endpoints</c> as usual,
+    /// else <see cref="TranslationServiceExtensions.DefaultUrl"/>, with the protocols of
+    /// <c>Kestrel:EndpointDefaults</c> (HTTP/2). Prometheus: a named HTTP/1.1 endpoint "Metrics" at
+    /// Metrics:Url, unless Kestrel:Endpoints:Metrics is configured already or Metrics:Url is empty.
+    /// </summary>
+    /// <remarks>
+    /// Kestrel ignores "urls" once any Kestrel:Endpoints exist, so when the metrics endpoint is
+    /// added, the urls are carried over as named endpoints ("Grpc", "Grpc1", ...).
+    /// </remarks>
+    public static void ConfigureEndpoints(this IHostApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var endpoints = configuration.GetSection("Kestrel:Endpoints");
+        var metrics = configuration.GetSection(MetricsOptions.SectionName).Get<MetricsOptions>() ?? new MetricsOptions();
+        var metricsUrl = metrics.Enabled && !string.IsNullOrWhiteSpace(metrics.Url) ? metrics.Url : null;
+        var urls = configuration["urls"];
+        if (string.IsNullOrEmpty(urls))
+        {
+            urls = TranslationServiceExtensions.DefaultUrl;
+        }
+
+        if (!endpoints.Exists())
+        {
+            if (metricsUrl is null)
+            {
+                // 50051 is gRPC's customary port and the client's default. (An appsettings "Urls"
+                // would override ASPNETCORE_URLS, so the default is set here.)
+                configuration["urls"] = urls;
+            }
+            else
+            {
+                var names = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                for (var i = 0; i < names.Length; i++)
+                {
+                    configuration[$"Kestrel:Endpoints:Grpc{(i == 0 ? "" : i.ToString(System.Globalization.CultureInfo.InvariantCulture))}:Url"] = names[i];
+                }
+
+                configuration["urls"] = null; // carried over: nothing left for Kestrel to override (and warn about)
+            }
+        }
+
+        if (metricsUrl is not null && !configuration.GetSection($"Kestrel:Endpoints:{MetricsEndpointName}").Exists())
+        {
+            configuration[$"Kestrel:Endpoints:{MetricsEndpointName}:Url"] = metricsUrl;
+            configuration[$"Kestrel:Endpoints:{MetricsEndpointName}:Protocols"] = "Http1";
+        }
+    }
+
+    /// <summary>The port of Metrics:Url (or of Kestrel:Endpoints:Metrics:Url); null when unknown or 0 (dynamic).</summary>
+    public static int? MetricsPort(IConfiguration configuration, MetricsOptions metrics)
+    {
+        var url = configuration[$"Kestrel:Endpoints:{MetricsEndpointName}:Url"] ?? metrics.Url;
+        if (string.IsNullOrWhiteSpace(url))
+        {
+            return null;
+        }
+
+        // Kestrel's wildcards (http://*:9464, http://+:9464) are no valid Uri hosts.
+        var normalized = url.Replace("://*", "://localhost", StringComparison.Ordinal).Replace("://+", "://localhost", StringComparison.Ordinal);
+        return Uri.TryCreate(normalized, UriKind.Absolute, out var uri) && uri.Port > 0 ? uri.Port : null;
+    }
+}

@@ -1,0 +1,115 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+
+namespace LeaPformer.Server.Internal;
+
+/// <summary>
+/// With Auth:ApiKeys configured, every Translator call must carry a known key
+/// (<c>authorization: Bearer KEY</c> or <c>x-api-key: KEY</c>), else UNAUTHENTICATED; a stream
+/// past its key's MaxStreams gets RESOURCE_EXHAUSTED. Log lines of the call name the key's
+/// owner (ApiKey), never the key.
+/// </summary>
+internal sealed class ApiKeyInterceptor(ApiKeyRegistry keys, ILogger<ApiKeyInterceptor> logger) : Interceptor
+{
+    public const string ApiKeyProperty = "ApiKey";
+
+    private const string BearerPrefix = "Bearer ";
+
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        var key = Authenticate(context);
+        using var scope = BeginScope(key);
+        return await continuation(request, context);
+    }
+
+    // Client- and server-streaming: the service has none today; checked all the same, so that a
+    // method added later cannot bypass the keys.
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        var key = Authenticate(context);
+        using var scope = BeginScope(key);
+        return await continuation(requestStream, context);
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        var key = Authenticate(context);
+        using var scope = BeginScope(key);
+        await continuation(request, responseStream, context);
+    }
+
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream,
+        IServerStreamWriter<TResponse> responseStream,
+        ServerCallContext context,
+        DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        var key = Authenticate(context);
+        using var scope = BeginScope(key);
+        if (key is null)
+        {
+            await continuation(requestStream, responseStream, context);
+            return;
+        }
+
+        if (!key.TryAcquire())
+        {
+            ServerLog.KeyStreamLimitReached(logger, CallObservabilityInterceptor.StreamId(context), key.Name, key.MaxStreams);
+            throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                $"This API key ('{key.Name}') already holds its limit of {key.MaxStreams} streams; end one or retry later."));
+        }
+
+        try
+        {
+            await continuation(requestStream, responseStream, context);
+        }
+        finally
+        {
+            key.Release();
+        }
+    }
+
+    /// <summary>The caller's key; null when no keys are configured (every call is served).</summary>
+    private ApiKeyRegistry.ApiKey? Authenticate(ServerCallContext context)
+    {
+        if (!keys.Enabled)
+        {
+            return null;
+        }
+
+        var presented = PresentedKey(context.RequestHeaders);
+        var key = presented is null ? null : keys.Find(presented);
+        if (key is not null)
+        {
+            return key;
+        }
+
+        var reason = presented is null ? "no API key" : "an unknown API key";
+        ServerLog.Unauthenticated(logger, CallObservabilityInterceptor.StreamId(context), context.Method, reason);
+        throw new RpcException(new Status(StatusCode.Unauthenticated,
+            $"The call carried {reason}. Send a key of this server as 'authorization: Bearer KEY' or 'x-api-key: KEY' metadata."));
+    }
+
+    /// <summary>The key from "authorization: Bearer KEY", else from "x-api-key"; null when neither is there.</summary>
+    private static string? PresentedKey(Metadata headers)
+    {
+        var authorization = headers.GetValue("authorization");
+        if (authorization is not null && authorization.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            var bearer = authorization[BearerPrefix.Length..].Trim();
+            if (bearer.Length > 0)
+            {
+                return bearer;
+            }
+        }
+
+        var apiKey = headers.GetValue("x-api-key")?.Trim();
+        return string.IsNullOrEmpty(apiKey) ? null : apiKey;
+    }
+
+    private IDisposable? BeginScope(ApiKeyRegistry.ApiKey? key)
+        => key is null ? null : logger.BeginScope(new Dictionary<string, object> { [ApiKeyProperty] = key.Name });
+}

@@ -1,0 +1,130 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Health.V1;
+using LeaPformer.Client.Audio;
+using LeaPformer.Client.Streaming;
+using LeaPformer.Contracts.V1;
+using LeaPformer.FunctionalTests.Infrastructure;
+using GrpcTranslator = LeaPformer.Contracts.V1.Translator;
+
+namespace LeaPformer.FunctionalTests;
+
+/// <summary>API keys (Auth:ApiKeys): UNAUTHENTICATED without a known key, per-key stream limits, keys never logged.</summary>
+[Collection(ServerCollection.Name)]
+public sealed class AuthTests : IAsyncLifetime
+{
+    private const string AliceKey = "alice-0123456789abcdef-secret";
+    private const string BobKey = "bob-fedcba9876543210-secret";
+
+    private readonly TranslationServerFactory _factory = new(new Dictionary<string, string>
+    {
+        ["Auth:ApiKeys:0:Name"] = "alice",
+        ["Auth:ApiKeys:0:Key"] = AliceKey,
+        ["Auth:ApiKeys:0:MaxStreams"] = "1",
+        ["Auth:ApiKeys:1:Name"] = "bob",
+        ["Auth:ApiKeys:1:Key"] = BobKey,
+    });
+
+    private Grpc.Net.Client.GrpcChannel _channel = null!;
+
+    public Task InitializeAsync()
+    {
+        _channel = _factory.CreateChannel();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await TestTimeouts.WaitUntilAsync(() => _factory.Limiter.Active == 0, TestTimeouts.Short, "every stream ended");
+        var everything = string.Join('\n', _factory.Logs.EventsSince(0).Select(e => $"{e.RenderMessage()} {string.Join(' ', e.Properties)}"));
+        Assert.DoesNotContain(AliceKey, everything);
+        Assert.DoesNotContain(BobKey, everything);
+        Assert.Empty(_factory.Logs.ErrorsSince(0));
+        _channel.Dispose();
+        await _factory.DisposeAsync();
+    }
+
+    public static TheoryData<string, string?> Rejected => new()
+    {
+        { "no metadata", null },
+        { "authorization", "Bearer not-a-key-of-this-server" },
+        { "authorization", $"Basic {AliceKey}" },
+        { "authorization", "Bearer " },
+        { "x-api-key", AliceKey[..^1] },
+        { "x-api-key", AliceKey + "x" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Rejected))]
+    public async Task AMissingOrWrongKeyIsUnauthenticated(string header, string? value)
+    {
+        var headers = value is null ? new Metadata() : new Metadata { { header, value } };
+        var client = new GrpcTranslator.TranslatorClient(_channel);
+
+        var info = await Assert.ThrowsAsync<RpcException>(() => client.GetModelInfoAsync(new GetModelInfoRequest(), headers).ResponseAsync);
+        using var call = client.StreamingTranslate(headers, DateTime.UtcNow + TestTimeouts.Stream);
+        var (_, error) = await RawStream.ReadAllAsync(call).WaitAsync(TestTimeouts.Short);
+
+        Assert.Equal(StatusCode.Unauthenticated, info.StatusCode);
+        Assert.Equal(StatusCode.Unauthenticated, error?.StatusCode);
+        Assert.Contains("x-api-key", error!.Status.Detail);
+    }
+
+    [Theory]
+    [InlineData("authorization", "Bearer " + AliceKey)]
+    [InlineData("authorization", "bearer " + BobKey)]
+    [InlineData("x-api-key", AliceKey)]
+    public async Task AKnownKeyIsServed(string header, string value)
+    {
+        var client = new StreamingTranslationClient(new GrpcTranslator.TranslatorClient(
+            _channel.Intercept(metadata => { metadata.Add(header, value); return metadata; })));
+        var utterance = GoldenSet.Load(_factory.BundlePath)[0];
+
+        var info = await client.GetModelInfoAsync(TestTimeouts.Short);
+        var outcome = await client.TranslateAsync(WavLoader.Load(utterance.WavPath), new TranslateOptions(WaitK: 3, RealTime: false))
+            .WaitAsync(TestTimeouts.Stream);
+
+        Assert.True(info.Limits.ApiKeyRequired);
+        Assert.Equal(utterance.Decode(3).Tokens, outcome.Tokens.Select(t => t.Id));
+        Assert.Contains(_factory.Logs.EventsSince(0), e => e.Properties.TryGetValue("ApiKey", out var name) && name.ToString() == "\"alice\"" || name?.ToString() == "\"bob\"");
+    }
+
+    [Fact]
+    public async Task AKeyPastItsMaxStreamsIsResourceExhaustedAndOtherKeysAreNot()
+    {
+        var alice = new GrpcTranslator.TranslatorClient(_channel.Intercept(m => { m.Add("x-api-key", AliceKey); return m; }));
+        var bob = new GrpcTranslator.TranslatorClient(_channel.Intercept(m => { m.Add("x-api-key", BobKey); return m; }));
+
+        using var held = alice.StreamingTranslate(deadline: DateTime.UtcNow + TestTimeouts.Stream);
+        await held.RequestStream.WriteAsync(RawStream.Config());
+        await TestTimeouts.WaitUntilAsync(() => _factory.Limiter.Active == 1, TestTimeouts.Short, "alice holds a stream");
+
+        using var second = alice.StreamingTranslate(deadline: DateTime.UtcNow + TestTimeouts.Stream);
+        var (_, refused) = await RawStream.ReadAllAsync(second).WaitAsync(TestTimeouts.Short);
+        Assert.Equal(StatusCode.ResourceExhausted, refused?.StatusCode);
+        Assert.Contains("alice", refused!.Status.Detail);
+
+        using var bobs = bob.StreamingTranslate(deadline: DateTime.UtcNow + TestTimeouts.Stream);
+        await bobs.RequestStream.WriteAsync(RawStream.Config());
+        await bobs.RequestStream.WriteAsync(RawStream.Silence(300));
+        await bobs.RequestStream.CompleteAsync();
+        var (bobResponses, bobError) = await RawStream.ReadAllAsync(bobs).WaitAsync(TestTimeouts.Stream);
+        Assert.Null(bobError);
+        Assert.Contains(bobResponses, r => r.Result?.IsFinal == true);
+
+        // Alice's slot comes back when her stream ends.
+        await held.RequestStream.CompleteAsync();
+        var (_, heldError) = await RawStream.ReadAllAsync(held).WaitAsync(TestTimeouts.Stream);
+        Assert.Null(heldError);
+        using var third = alice.StreamingTranslate(deadline: DateTime.UtcNow + TestTimeouts.Stream);
+        await third.RequestStream.WriteAsync(RawStream.Config());
+        await third.RequestStream.CompleteAsync();
+        Assert.Null((await RawStream.ReadAllAsync(third).WaitAsync(TestTimeouts.Stream)).Error);
+    }
+
+    [Fact]
+    public async Task HealthNeedsNoKey()
+    {
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, await _factory.HealthAsync(_channel));
+    }
+}
