@@ -46,9 +46,13 @@ public sealed class EndpointTests(BundleFixture fixture)
             Assert.Equal((offset + utterances[i].Length) * 1000 / SampleRate, final.SegmentEndMs);
             Assert.Equal(SegmentEndReason.TrailingSilence, final.EndReason);
 
-            // The same tokens as PyTorch decoding the utterance alone (padding under 10 ms adds no 40 ms frame)...
-            var golden = fixture.Goldens[i].Decodes.Single(d => d.K == k);
-            Assert.Equal(golden.Tokens, final.Tokens.Select(t => t.Id));
+            // The same tokens as PyTorch decoding the utterance alone, where padding to whole 10 ms
+            // frames added no 40 ms encoder frame (it can: 37289 -> 37440 samples is 57 -> 58 frames)...
+            if (EncoderFrames(fixture.Goldens[i].Samples.Length) == EncoderFrames(utterances[i].Length))
+            {
+                var golden = fixture.Goldens[i].Decodes.Single(d => d.K == k);
+                Assert.Equal(golden.Tokens, final.Tokens.Select(t => t.Id));
+            }
 
             // ...and the same updates, delays included, as a fresh session given only this utterance.
             var alone = Run(translator, new SessionOptions(WaitK: k), utterances[i], utterances[i].Length);
@@ -285,4 +289,7 @@ public sealed class EndpointTests(BundleFixture fixture)
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => translator.CreateSession(new SessionOptions() { Endpoint = bad }));
         Assert.Equal(field, e.ParamName);
     }
+
+    // docs/bundle.md: 25 ms windows every 10 ms (snip_edges), 4 feature frames per encoder frame.
+    private static int EncoderFrames(int samples) => samples < 400 ? 0 : (1 + (samples - 400) / 160) / 4;
 }
