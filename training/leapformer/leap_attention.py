@@ -19,6 +19,8 @@ from typing import List, Tuple
 import torch
 import torch.nn as nn
 
+from .attention_heads import MultiHeadProjections
+
 # Denominator floor: rows whose total similarity is tiny (nothing read yet)
 # give ~0 instead of dividing by ~0.
 DEN_MIN = 0.1
@@ -37,32 +39,14 @@ class Proportion(nn.Module):
         return torch.sigmoid(self.w2(torch.relu(self.w1(x))))
 
 
-class LeapAttention(nn.Module):
+class LeapAttention(MultiHeadProjections):
     kind = "leap"
     state_suffixes = ("s", "z")
 
     def __init__(self, d_model: int, num_heads: int):
-        super().__init__()
-        assert d_model % num_heads == 0
-        self.d_model = d_model
-        self.num_heads = num_heads
-        self.head_dim = d_model // num_heads
-        self.q_proj = nn.Linear(d_model, d_model)
-        self.k_proj = nn.Linear(d_model, d_model)
-        self.v_proj = nn.Linear(d_model, d_model)
-        self.out_proj = nn.Linear(d_model, d_model)
+        super().__init__(d_model, num_heads)
         self.q_prop = Proportion(self.head_dim)
         self.k_prop = Proportion(self.head_dim)
-
-    # (N, T, d) -> (N, H, T, dk)
-    def _heads(self, x: torch.Tensor) -> torch.Tensor:
-        n, t = x.size(0), x.size(1)
-        return x.reshape(n, t, self.num_heads, self.head_dim).transpose(1, 2)
-
-    # (N, H, T, dk) -> out_proj((N, T, d))
-    def _merge(self, x: torch.Tensor) -> torch.Tensor:
-        n, t = x.size(0), x.size(2)
-        return self.out_proj(x.transpose(1, 2).reshape(n, t, self.d_model))
 
     @staticmethod
     def _phi(x: torch.Tensor, prop: Proportion) -> torch.Tensor:

@@ -7,34 +7,19 @@ import math
 from typing import List, Tuple
 
 import torch
-import torch.nn as nn
+
+from .attention_heads import MultiHeadProjections
 
 NEG = -1e9  # masked score; exp() of it is 0 in float32 and float64
 
 
-class SoftmaxAttention(nn.Module):
+class SoftmaxAttention(MultiHeadProjections):
     kind = "softmax"
     state_suffixes = ("k", "v")
 
     def __init__(self, d_model: int, num_heads: int):
-        super().__init__()
-        assert d_model % num_heads == 0
-        self.d_model = d_model
-        self.num_heads = num_heads
-        self.head_dim = d_model // num_heads
+        super().__init__(d_model, num_heads)
         self.scale = 1.0 / math.sqrt(self.head_dim)
-        self.q_proj = nn.Linear(d_model, d_model)
-        self.k_proj = nn.Linear(d_model, d_model)
-        self.v_proj = nn.Linear(d_model, d_model)
-        self.out_proj = nn.Linear(d_model, d_model)
-
-    def _heads(self, x: torch.Tensor) -> torch.Tensor:
-        n, t = x.size(0), x.size(1)
-        return x.reshape(n, t, self.num_heads, self.head_dim).transpose(1, 2)
-
-    def _merge(self, x: torch.Tensor) -> torch.Tensor:
-        n, t = x.size(0), x.size(2)
-        return self.out_proj(x.transpose(1, 2).reshape(n, t, self.d_model))
 
     def _kv(self, memory: torch.Tensor):
         return self._heads(self.k_proj(memory)), self._heads(self.v_proj(memory))
