@@ -44,12 +44,27 @@ public sealed class KestrelServerFactory : TranslationServerFactory
         HttpHandler = _handler?.Invoke() ?? new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
     });
 
-    /// <summary>A port nobody listens on now (the OS's next ephemeral port; the race is harmless on loopback in tests).</summary>
+    /// <summary>
+    /// A port nobody listens on now, below Linux's ephemeral range (32768-60999): the gRPC
+    /// endpoints bind port 0, and an ephemeral port freed here could be handed to one of them
+    /// (seen in CI: "address already in use"). Random, so parallel tests rarely pick the same one.
+    /// </summary>
     public static int FreePort()
     {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
+        for (int attempt = 0; ; attempt++)
+        {
+            int port = Random.Shared.Next(20000, 32000);
+            try
+            {
+                using var socket = new TcpListener(IPAddress.Loopback, port);
+                socket.Start();
+                return port;
+            }
+            catch (SocketException) when (attempt < 100)
+            {
+                // in use: try another
+            }
+        }
     }
 
     private static Dictionary<string, string> WithDefaults(IReadOnlyDictionary<string, string>? settings, out int metricsPort)
