@@ -199,7 +199,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
     }
 
     private static async Task DrainedAsync(TranslationServerFactory factory)
-        => await TestTimeouts.WaitUntilAsync(() => factory.Limiter.Active == 0 && factory.Metrics.ActiveSessions == 0,
+        => await TestTimeouts.WaitUntilAsync(() => factory.IsDrained,
             TestTimeouts.Stream, "every stream has ended and its session is freed");
 
     private static long SettledHeap()

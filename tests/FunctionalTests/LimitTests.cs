@@ -144,7 +144,7 @@ public sealed class LimitTests(Xunit.Abstractions.ITestOutputHelper output)
             return;
         }
 
-        await TestTimeouts.WaitUntilAsync(() => factory.Limiter.Active == 0 && factory.Metrics.ActiveSessions == 0, TestTimeouts.Short,
+        await TestTimeouts.WaitUntilAsync(() => factory.IsDrained, TestTimeouts.Short,
             "the server freed the stream's slot and session");
 
         // What was buffered still arrives, then the status.
@@ -216,7 +216,7 @@ public sealed class LimitTests(Xunit.Abstractions.ITestOutputHelper output)
 
     private static async Task AssertFreedAndServingAsync(TranslationServerFactory factory, GrpcChannel channel)
     {
-        await TestTimeouts.WaitUntilAsync(() => factory.Limiter.Active == 0 && factory.Metrics.ActiveSessions == 0, TestTimeouts.Short,
+        await TestTimeouts.WaitUntilAsync(() => factory.IsDrained, TestTimeouts.Short,
             "the stream's slot and session are free");
         Assert.Equal(Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, await factory.HealthAsync(channel));
         Assert.Empty(factory.Logs.ErrorsSince(0));

@@ -37,6 +37,9 @@ public class TranslationServerFactory : WebApplicationFactory<Program>
     /// <summary>The server's metrics, and its count of live model sessions.</summary>
     internal ServerMetrics Metrics => Services.GetRequiredService<ServerMetrics>();
 
+    /// <summary>No stream holds a slot and no model session is alive.</summary>
+    internal bool IsDrained => Limiter.Active == 0 && Metrics.ActiveSessions == 0;
+
     internal LoadedModel Model => Services.GetRequiredService<LoadedModel>();
 
     public virtual GrpcChannel CreateChannel() => GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions
