@@ -47,7 +47,12 @@ public sealed class LimitTests(Xunit.Abstractions.ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
 
         await call.RequestStream.WriteAsync(RawStream.Config(waitK: 3));
-        await call.RequestStream.WriteAsync(RawStream.Silence(600));
+        foreach (var chunk in RawStream.Chunks(WavLoader.Load(_utterance.WavPath)))
+        {
+            // Speech: the segment is still open when the idle clock runs out (silence alone opens none).
+            await call.RequestStream.WriteAsync(chunk);
+        }
+
         try
         {
             // Empty messages every 200 ms: no audio, so the idle clock keeps running.
