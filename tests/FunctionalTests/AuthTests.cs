@@ -106,7 +106,11 @@ public sealed class AuthTests : IAsyncLifetime
 
         using var bobs = bob.StreamingTranslate(deadline: DateTime.UtcNow + TestTimeouts.Stream);
         await bobs.RequestStream.WriteAsync(RawStream.Config());
-        await bobs.RequestStream.WriteAsync(RawStream.Silence(300));
+        foreach (var chunk in RawStream.Chunks(WavLoader.Load(GoldenSet.Load(_factory.BundlePath)[0].WavPath)))
+        {
+            await bobs.RequestStream.WriteAsync(chunk);
+        }
+
         await bobs.RequestStream.CompleteAsync();
         var (bobResponses, bobError) = await RawStream.ReadAllAsync(bobs).WaitAsync(TestTimeouts.Stream);
         Assert.Null(bobError);

@@ -77,7 +77,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
         Assert.Empty(factory.Logs.ErrorsSince(0));
 
         // And it still serves.
-        var (responses, error) = await RawStream.RunAsync(channel, RawStream.Config(), RawStream.Silence(300));
+        var (responses, error) = await RawStream.RunAsync(channel, [RawStream.Config(), .. RawStream.Chunks(audio)]);
         Assert.Null(error);
         Assert.Contains(responses, r => r.Result?.IsFinal == true);
     }

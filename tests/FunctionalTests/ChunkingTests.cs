@@ -4,8 +4,11 @@ using LeaPformer.FunctionalTests.Infrastructure;
 
 namespace LeaPformer.FunctionalTests;
 
-/// <summary>The output must not depend on how the client chunks its audio (DESIGN, wire contract).</summary>
-public sealed class ChunkingTests(SharedServer server) : ServerTest(server)
+/// <summary>
+/// The output must not depend on how the client chunks its audio (DESIGN, wire contract); checked against
+/// the whole-WAV golden decodes, so with endpointing off (segments and chunking: EndpointingTests).
+/// </summary>
+public sealed class ChunkingTests(WholeStreamServer server) : ServerTest(server)
 {
     [Theory]
     [InlineData(3)]

@@ -8,9 +8,10 @@ namespace LeaPformer.FunctionalTests;
 
 /// <summary>
 /// <c>leapformer eval</c> run in process (its real command line) against the real in-process server,
-/// over a manifest of the bundle's golden WAVs whose references are the golden decodes' texts.
+/// over a manifest of the bundle's golden WAVs whose references are the golden decodes' texts; with
+/// endpointing off, as an evaluation server runs (the golden delays are those of each whole WAV).
 /// </summary>
-public sealed class EvalCommandTests(SharedServer server) : ServerTest(server)
+public sealed class EvalCommandTests(WholeStreamServer server) : ServerTest(server)
 {
     // A whole eval: a warm-up stream plus one per golden WAV, on 2 busy cores.
     private static readonly TimeSpan EvalTimeout = TimeSpan.FromSeconds(180);

@@ -5,8 +5,11 @@ using LeaPformer.FunctionalTests.Infrastructure;
 
 namespace LeaPformer.FunctionalTests;
 
-/// <summary>Each golden WAV streamed through gRPC gives exactly PyTorch's tokens (docs/bundle.md, golden/).</summary>
-public sealed class GoldenTranslationTests(SharedServer server) : ServerTest(server)
+/// <summary>
+/// Each golden WAV streamed through gRPC gives exactly PyTorch's tokens (docs/bundle.md, golden/).
+/// Endpointing off: PyTorch decoded each whole WAV as one source (see <see cref="WholeStreamServer"/>).
+/// </summary>
+public sealed class GoldenTranslationTests(WholeStreamServer server) : ServerTest(server)
 {
     [Theory]
     [InlineData(3)]

@@ -47,7 +47,12 @@ public sealed class LimitTests(Xunit.Abstractions.ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
 
         await call.RequestStream.WriteAsync(RawStream.Config(waitK: 3));
-        await call.RequestStream.WriteAsync(RawStream.Silence(600));
+        foreach (var chunk in RawStream.Chunks(WavLoader.Load(_utterance.WavPath)))
+        {
+            // Speech: the segment is still open when the idle clock runs out (silence alone opens none).
+            await call.RequestStream.WriteAsync(chunk);
+        }
+
         try
         {
             // Empty messages every 200 ms: no audio, so the idle clock keeps running.
@@ -86,7 +91,7 @@ public sealed class LimitTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task AClientThatNeverReadsIsResourceExhaustedAndItsSessionFreed()
+    public async Task AClientThatNeverReadsIsResourceExhaustedAndItsSessionFreedWhileAGoodStreamGoesOn()
     {
         // Real sockets: HTTP/2 flow control is what stops the server's writes.
         await using var factory = new KestrelServerFactory(new Dictionary<string, string>
@@ -95,57 +100,60 @@ public sealed class LimitTests(Xunit.Abstractions.ITestOutputHelper output)
             ["Streaming:ResponseStallTimeout"] = "00:00:02",
         });
         using var channel = factory.CreateChannel();
-        // This utterance makes the test bundles write a token every source unit: the responses
-        // (each carries the whole text so far) soon fill the HTTP/2 windows.
-        var audio = WavLoader.Load(GoldenSet.Load(factory.BundlePath)[1].WavPath);
+
+        // A live talker: an utterance (which makes demo-small write a token every source unit) and a pause,
+        // over and over. Each pause ends a segment (endpointing is on), so responses keep coming and soon
+        // fill the HTTP/2 windows of a client that reads none of them (64 KiB it grants, 64 KiB Kestrel buffers).
+        var talk = TestPcm.Concat(TestPcm.PadToFrames(WavLoader.Load(GoldenSet.Load(factory.BundlePath)[1].WavPath)), TestPcm.Silence(1300));
+        var chunks = RawStream.Chunks(talk);
         var alone = await StreamSignature.AloneAsync(factory, _utterance, 3);
+
+        // Meanwhile, on a connection of its own, good streams one after another until the slow one is cut.
+        using var stopGood = new CancellationTokenSource();
+        var good = GoodStreamsAsync(factory, stopGood.Token);
+
         using var call = new GrpcTranslator.TranslatorClient(channel).StreamingTranslate(deadline: DateTime.UtcNow + TestTimeouts.Stream);
         var clock = Stopwatch.StartNew();
-
-        // Audio as fast as the server takes it, never reading a response.
         var sentSeconds = 0.0;
-        Task? lastWrite = null;
+        bool Cut() => factory.Logs.EventsSince(0).Any(IsSlowClientCut);
         try
         {
             await call.RequestStream.WriteAsync(RawStream.Config(waitK: 3));
-            await TestTimeouts.WaitUntilAsync(() => factory.Limiter.Active == 1, TestTimeouts.Short, "the server took the stream");
-            while (clock.Elapsed < TimeSpan.FromSeconds(20) && factory.Limiter.Active > 0)
+            while (!Cut() && clock.Elapsed < TestTimeouts.Stream)
             {
-                for (var start = 0; start < audio.Samples.Length && factory.Limiter.Active > 0; start += 1600)
+                foreach (var chunk in chunks)
                 {
-                    // A write the server does not take within a second: it stopped reading our audio.
-                    lastWrite = call.RequestStream.WriteAsync(RawStream.Audio(audio.Linear16(start, Math.Min(1600, audio.Samples.Length - start))));
-                    await lastWrite.WaitAsync(TimeSpan.FromSeconds(1));
+                    // Once the server stops reading our audio (back-pressure), a write waits until the stream is cut.
+                    var write = call.RequestStream.WriteAsync(chunk);
+                    while (!write.IsCompleted && !Cut())
+                    {
+                        await Task.WhenAny(write, Task.Delay(50));
+                    }
+
+                    if (!write.IsCompleted)
+                    {
+                        break;
+                    }
+
+                    await write;
                 }
 
-                sentSeconds += audio.DurationMs / 1000;
+                sentSeconds += talk.DurationMs / 1000;
             }
         }
-        catch (Exception ex) when (ex is RpcException or InvalidOperationException or IOException or HttpRequestException or TimeoutException)
+        catch (Exception ex) when (ex is RpcException or InvalidOperationException or IOException or HttpRequestException)
         {
-            // the server ended the call, or is slower than we send, or stopped reading our audio
+            // the server ended the call
         }
 
-        // A stalled stream is freed within ResponseStallTimeout (2 s) of its stuck write.
-        var waited = Stopwatch.StartNew();
-        while ((factory.Limiter.Active > 0 || factory.Metrics.ActiveSessions > 0) && waited.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            await Task.Delay(20);
-        }
-
-        if (factory.Limiter.Active > 0)
-        {
-            if (lastWrite is not null)
-            {
-                await lastWrite.WaitAsync(TestTimeouts.Stream);
-            }
-
-            await NoStallPossibleAsync(factory, call, sentSeconds);
-            return;
-        }
-
+        // The server cuts the stream ResponseStallTimeout (2 s) after its stuck write, and frees its session at once,
+        // though the client has read nothing yet.
+        await TestTimeouts.WaitUntilAsync(Cut, TestTimeouts.Stream,
+            $"the server ended the slow stream with RESOURCE_EXHAUSTED ({sentSeconds:0} s of audio sent)");
+        await stopGood.CancelAsync();
+        var goodOutputs = await good.WaitAsync(TestTimeouts.Stream);
         await TestTimeouts.WaitUntilAsync(() => factory.IsDrained, TestTimeouts.Short,
-            "the server freed the stream's slot and session");
+            "the server freed the slow stream's slot and session (the good streams have ended)");
 
         // What was buffered still arrives, then the status.
         var responses = new List<StreamingTranslateResponse>();
@@ -170,39 +178,34 @@ public sealed class LimitTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.True(error?.StatusCode == StatusCode.ResourceExhausted,
             $"after {responses.Count} responses: {error}\n{LogCapture.Describe(factory.Logs.EventsSince(0))}");
         Assert.Contains("Streaming:ResponseStallTimeout", error!.Status.Detail);
-        Assert.NotEmpty(responses);
+        Assert.Contains(responses, r => r.Result?.IsFinal == true);
 
-        // Other clients are served as usual. (Not on this client's connection: its unread stream
-        // may have used up the HTTP/2 connection window that all of the connection's streams share.)
-        using (var other = factory.CreateChannel())
-        {
-            Assert.Equal(alone, await OutcomeAsync(factory, other));
-        }
+        // The good streams ran beside it, each with exactly its output alone.
+        Assert.NotEmpty(goodOutputs);
+        Assert.All(goodOutputs, signature => Assert.Equal(alone, signature));
 
-        output.WriteLine($"slow reader: cut after {clock.Elapsed.TotalSeconds:0.0} s, {sentSeconds:0} s of audio sent, {responses.Count} responses buffered");
+        output.WriteLine($"slow reader: cut after {clock.Elapsed.TotalSeconds:0.0} s, {sentSeconds:0} s of audio sent, " +
+            $"{responses.Count} responses buffered; {goodOutputs.Count} good streams beside it");
         using var fresh = factory.CreateChannel();
         await AssertFreedAndServingAsync(factory, fresh);
     }
 
-    /// <summary>
-    /// A trained bundle stops writing after a sentence until the input ends (one segment per stream
-    /// until src/Streaming segments): its responses never fill the HTTP/2 windows (64 KiB the client
-    /// grants, 64 KiB Kestrel buffers), so nothing can stall. Then the stream must end normally once
-    /// the client half-closes and reads, with everything intact.
-    /// </summary>
-    private async Task NoStallPossibleAsync(
-        TranslationServerFactory factory, AsyncDuplexStreamingCall<StreamingTranslateRequest, StreamingTranslateResponse> call, double sentSeconds)
+    private static bool IsSlowClientCut(Serilog.Events.LogEvent e)
+        => e.Properties.TryGetValue("StatusCode", out var code) && code.ToString() == nameof(StatusCode.ResourceExhausted)
+            && e.RenderMessage().Contains("Streaming:ResponseStallTimeout", StringComparison.Ordinal);
+
+    /// <summary>Streams the first golden utterance again and again on a connection of its own until <paramref name="stop"/>; returns each output.</summary>
+    private static async Task<List<StreamSignature>> GoodStreamsAsync(TranslationServerFactory factory, CancellationToken stop)
     {
-        await call.RequestStream.CompleteAsync().WaitAsync(TestTimeouts.Short);
-        var (responses, error) = await RawStream.ReadAllAsync(call).WaitAsync(TestTimeouts.Stream);
-        var bytes = responses.Sum(r => r.CalculateSize());
-        output.WriteLine($"slow reader: this bundle wrote {responses.Count} responses ({bytes} bytes) for {sentSeconds:0} s of audio: " +
-            "too little to fill the HTTP/2 windows, so the stall path was not reached (it is with a bundle that keeps writing)");
-        Assert.Null(error);
-        Assert.True(bytes < 128 * 1024, $"{bytes} bytes of responses never stalled");
-        Assert.Single(responses, r => r.Result?.IsFinal == true);
         using var channel = factory.CreateChannel();
-        await AssertFreedAndServingAsync(factory, channel);
+        var outputs = new List<StreamSignature>();
+        do
+        {
+            outputs.Add(await OutcomeAsync(factory, channel));
+        }
+        while (!stop.IsCancellationRequested);
+
+        return outputs;
     }
 
     private static async Task<StreamSignature> OutcomeAsync(TranslationServerFactory factory, GrpcChannel channel)

@@ -59,6 +59,29 @@ public sealed class StartupTests : IDisposable
         Assert.DoesNotContain("'short'", message); // a key is never repeated
     }
 
+    [Theory]
+    [InlineData("Endpointing:SpeechThresholdDbfs", "5")]
+    [InlineData("Endpointing:SpeechThresholdDbfs", "NaN")]
+    [InlineData("Endpointing:NoiseMarginDb", "-1")]
+    [InlineData("Endpointing:NoiseFloorWindowMs", "0")]
+    [InlineData("Endpointing:LeadingPaddingMs", "-10")]
+    [InlineData("Endpointing:Rule1MinTrailingSilenceMs", "0")]
+    [InlineData("Endpointing:Rule2MinTrailingSilenceMs", "0")]
+    [InlineData("Endpointing:MaxSegmentMs", "-1")]
+    [InlineData("Endpointing:MaxSegmentMs", "twenty seconds")]
+    [InlineData("Endpointing:Enabled", "sometimes")]
+    [InlineData("Batching:MaxBatchSize", "0")]
+    [InlineData("Batching:MaxBatchSize", "100000")]
+    [InlineData("Batching:MaxWait", "00:00:05")]
+    [InlineData("Batching:MaxWait", "-00:00:01")]
+    [InlineData("Batching:Workers", "-1")]
+    public void BadEndpointingOrBatchingStopsTheServerNamingTheKey(string key, string value)
+    {
+        var message = StartFailure(new Dictionary<string, string> { [key] = value }, BundleLocator.Find());
+
+        Assert.True(message.Contains(key, StringComparison.Ordinal), message);
+    }
+
     private static string StartFailure(Dictionary<string, string> settings, string bundle)
     {
         using var factory = new TranslationServerFactory(settings, bundle);

@@ -23,9 +23,11 @@ public sealed class TlsTests : IDisposable
         await File.WriteAllBytesAsync(pfx, certificate.Export(X509ContentType.Pfx, "test-password"));
         var thumbprint = certificate.GetCertHashString(HashAlgorithmName.SHA256);
 
+        // Endpointing off: the stream is compared with the whole-WAV golden decode (WholeStreamServer).
         await using var factory = new KestrelServerFactory(
             new Dictionary<string, string>
             {
+                [WholeStreamServer.EndpointingEnabled] = "false",
                 ["Kestrel:Endpoints:Grpc:Url"] = "https://127.0.0.1:0",
                 ["Kestrel:Endpoints:Grpc:Protocols"] = "Http1AndHttp2", // ALPN picks h2 for gRPC
                 ["Kestrel:Endpoints:Grpc:Certificate:Path"] = pfx,

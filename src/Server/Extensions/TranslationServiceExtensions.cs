@@ -14,7 +14,8 @@ public static class TranslationServiceExtensions
     /// <summary>
     /// gRPC, the validated options, the model (one <see cref="Translator"/> per process, in
     /// <see cref="LoadedModel"/>, loaded and warmed up while the host starts so that a missing or bad
-    /// bundle stops the server at once), API keys, limits and graceful shutdown.
+    /// bundle stops the server at once), endpointing and batched decoding, API keys, limits and
+    /// graceful shutdown.
     /// </summary>
     public static IHostApplicationBuilder AddTranslationService(this IHostApplicationBuilder builder)
     {
@@ -32,6 +33,14 @@ public static class TranslationServiceExtensions
             .BindConfiguration(AuthOptions.SectionName)
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        builder.Services.AddOptions<EndpointingOptions>()
+            .BindConfiguration(EndpointingOptions.SectionName)
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<EndpointingOptions>, EndpointingOptionsValidator>();
+        builder.Services.AddOptions<BatchingOptions>()
+            .BindConfiguration(BatchingOptions.SectionName)
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<BatchingOptions>, BatchingOptionsValidator>();
 
         builder.Services.AddGrpc(options => options.EnableDetailedErrors = false)
             .AddServiceOptions<TranslatorService>(options =>
@@ -55,6 +64,14 @@ public static class TranslationServiceExtensions
             });
 
         builder.Services.AddSingleton<LoadedModel>(ModelLoader.Load);
+        builder.Services.AddSingleton<SessionFactory>();
+        // Created after LoadedModel, so the container disposes it first: at shutdown, after the
+        // streams have ended (ShutdownCoordinator), its workers finish and only then the model goes.
+        builder.Services.AddSingleton(services => new BatchDecodingService(
+            services.GetRequiredService<LoadedModel>().Translator,
+            services.GetRequiredService<IOptions<BatchingOptions>>().Value.ToBatchDecodingOptions()));
+        builder.Services.AddSingleton(services => new SessionDecoder(
+            services.GetRequiredService<IOptions<BatchingOptions>>().Value.Enabled ? services.GetRequiredService<BatchDecodingService>() : null));
         builder.Services.AddSingleton<ModelReadiness>();
         builder.Services.AddSingleton<StreamLimiter>();
         builder.Services.AddSingleton<ApiKeyRegistry>();

@@ -7,29 +7,30 @@ namespace LeaPformer.Server.Internal;
 /// Loads the model before the server accepts calls (StartingAsync runs before any hosted
 /// service starts, Kestrel included), so a bad bundle fails startup rather than the first call;
 /// then runs one second of silence through a session so that the first client does not pay
-/// for ONNX Runtime's first-run initialization. Only then does the health service say SERVING.
+/// for ONNX Runtime's first-run initialization (nor, with batching, for the batch buffers).
+/// Only then does the health service say SERVING.
 /// </summary>
 internal sealed class ModelWarmupService(
     IServiceProvider services, ModelReadiness readiness, ServerMetrics metrics, ILogger<ModelWarmupService> logger) : IHostedLifecycleService
 {
-    public Task StartingAsync(CancellationToken cancellationToken)
+    public async Task StartingAsync(CancellationToken cancellationToken)
     {
         var model = services.GetRequiredService<LoadedModel>();
+        var sessions = services.GetRequiredService<SessionFactory>();
+        var decoder = services.GetRequiredService<SessionDecoder>();
         var clock = Stopwatch.StartNew();
-        var rate = model.Metadata.SampleRate;
-        using (var session = model.Translator.CreateSession(new LeaPformer.Streaming.SessionOptions(model.DefaultWaitK, rate)))
+        using (var session = sessions.CreateForWarmup())
         {
             var updates = new List<SegmentUpdate>();
-            session.AcceptWaveform(new float[rate]); // 1 s of silence: a few encoder units and decoder steps
-            session.Decode(updates);
+            session.AcceptWaveform(new float[model.Metadata.SampleRate]); // 1 s of silence: a few encoder units and decoder steps
+            await decoder.DecodeAsync(session, updates, cancellationToken);
             session.InputFinished();
-            session.Decode(updates);
+            await decoder.DecodeAsync(session, updates, cancellationToken);
         }
 
         readiness.MarkReady();
         metrics.ModelReady.Set(1);
         ServerLog.ModelWarmedUp(logger, clock.Elapsed.TotalMilliseconds);
-        return Task.CompletedTask;
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

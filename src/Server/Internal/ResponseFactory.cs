@@ -32,7 +32,7 @@ internal static class ResponseFactory
 
     public static StreamingTranslateResponse Event(SpeechEventType type) => new() { SpeechEventType = type };
 
-    public static ModelInfo Info(LoadedModel model, StreamingOptions limits, bool apiKeyRequired, bool ready)
+    public static ModelInfo Info(LoadedModel model, StreamingOptions limits, SessionFactory sessions, bool apiKeyRequired, bool ready)
     {
         var m = model.Metadata;
         return new ModelInfo
@@ -58,6 +58,12 @@ internal static class ResponseFactory
                 ApiKeyRequired = apiKeyRequired,
             },
             Ready = ready,
+            Endpointing = new Endpointing
+            {
+                Enabled = sessions.SegmentsStreams,
+                MinTrailingSilenceMs = sessions.Endpoint.Rule2MinTrailingSilenceMs,
+                MaxSegmentMs = sessions.Endpoint.MaxSegmentMs,
+            },
         };
     }
 }

@@ -20,9 +20,14 @@ namespace LeaPformer.Server.Internal;
 /// MaxStreamDuration reached (OUT_OF_RANGE), the shutdown grace period over (UNAVAILABLE) — after
 /// finalizing the segment and sending its final result; the client stops reading its responses
 /// (RESOURCE_EXHAUSTED after ResponseStallTimeout); the client cancels or goes away (CANCELLED).
+/// With endpointing (Endpointing:Enabled) every pause ends a segment mid-stream: its final result and
+/// END_OF_SEGMENT go out and the next segment starts; a single_utterance stream ends after its first
+/// segment (END_OF_SINGLE_UTTERANCE, then OK; the rest of the client's audio is not read).
 /// </remarks>
 internal sealed class TranslationCall(
     LoadedModel model,
+    SessionFactory sessions,
+    SessionDecoder decoder,
     StreamLimiter limiter,
     ShutdownCoordinator shutdown,
     ServerMetrics metrics,
@@ -216,7 +221,7 @@ internal sealed class TranslationCall(
                 ServerLog.InputEndedByServer(logger, _id, reason.ToString());
                 ending = EndingStatus(reason, session.AudioMsAccepted);
                 session.InputFinished();
-                Compute(session, default, config);
+                await ComputeAsync(session, null, config, halt.Token);
                 await EmitAsync(channel.Writer, config.SingleUtterance, halt.Token);
             }
 
@@ -286,19 +291,19 @@ internal sealed class TranslationCall(
                 throw Invalid("A second config: only the first message of a stream may carry the config.");
             }
 
-            var audio = request.AudioContent.Span;
+            var audio = request.AudioContent;
             if (audio.IsEmpty)
             {
                 continue; // an empty message is ignored, and is no audio for the idle clock
             }
 
-            if (AudioValidator.Validate(audio, config.Encoding) is { } problem)
+            if (AudioValidator.Validate(audio.Span, config.Encoding) is { } problem)
             {
                 throw Invalid(problem);
             }
 
             _restartIdleClock = true;
-            Compute(session, audio, config);
+            await ComputeAsync(session, audio, config, halt.Token);
             if (await EmitAsync(output, config.SingleUtterance, halt.Token))
             {
                 return null; // single utterance ended: the server reads no more audio
@@ -306,24 +311,30 @@ internal sealed class TranslationCall(
         }
 
         session.InputFinished();
-        Compute(session, default, config);
+        await ComputeAsync(session, null, config, halt.Token);
         await EmitAsync(output, config.SingleUtterance, halt.Token);
         return null;
     }
 
-    /// <summary>Feeds <paramref name="audio"/> (if any) and runs every model step the input allows; the updates land in <see cref="_updates"/>.</summary>
-    private void Compute(TranslationSession session, ReadOnlySpan<byte> audio, StreamingTranslateConfig config)
+    /// <summary>
+    /// Feeds <paramref name="audio"/> (if any) and runs every model step the input allows, batched with
+    /// other streams when Batching:Enabled; the updates land in <see cref="_updates"/>. The compute time
+    /// counted is the front end plus the wait for the model (with batching: the queue, the batch's
+    /// gathering and the batch's run, i.e. the latency this stream saw).
+    /// </summary>
+    private async ValueTask ComputeAsync(
+        TranslationSession session, Google.Protobuf.ByteString? audio, StreamingTranslateConfig config, CancellationToken cancellationToken)
     {
         var start = Stopwatch.GetTimestamp();
-        if (!audio.IsEmpty)
+        if (audio is not null)
         {
-            Accept(session, audio, config.Encoding);
+            Accept(session, audio.Span, config.Encoding);
         }
 
         _updates.Clear();
         try
         {
-            session.Decode(_updates);
+            await decoder.DecodeAsync(session, _updates, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -333,7 +344,7 @@ internal sealed class TranslationCall(
         var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         _computeSeconds += seconds;
         metrics.ComputeSeconds.Inc(seconds);
-        if (!audio.IsEmpty)
+        if (audio is not null)
         {
             var bytesPerSample = config.Encoding == AudioEncoding.Linear16 ? 2 : 4;
             var audioSeconds = (double)audio.Length / bytesPerSample / config.SampleRateHertz;
@@ -505,10 +516,9 @@ internal sealed class TranslationCall(
 
     private TranslationSession CreateSession(StreamingTranslateConfig config)
     {
-        var waitK = config.WaitK == 0 ? model.DefaultWaitK : config.WaitK;
         try
         {
-            return model.Translator.CreateSession(new LeaPformer.Streaming.SessionOptions(waitK, config.SampleRateHertz));
+            return sessions.Create(config.WaitK, config.SampleRateHertz, config.SingleUtterance);
         }
         catch (ArgumentException ex)
         {

@@ -10,6 +10,8 @@ namespace LeaPformer.Server.Services;
 /// <summary>The leapformer.v1.Translator gRPC service (protos/leapformer/v1/translation.proto).</summary>
 internal sealed class TranslatorService(
     LoadedModel model,
+    SessionFactory sessions,
+    SessionDecoder decoder,
     StreamLimiter limiter,
     ShutdownCoordinator shutdown,
     ServerMetrics metrics,
@@ -23,8 +25,8 @@ internal sealed class TranslatorService(
         IAsyncStreamReader<StreamingTranslateRequest> requestStream,
         IServerStreamWriter<StreamingTranslateResponse> responseStream,
         ServerCallContext context)
-        => new TranslationCall(model, limiter, shutdown, metrics, options.Value, logger, context).RunAsync(requestStream, responseStream);
+        => new TranslationCall(model, sessions, decoder, limiter, shutdown, metrics, options.Value, logger, context).RunAsync(requestStream, responseStream);
 
     public override Task<ModelInfo> GetModelInfo(GetModelInfoRequest request, ServerCallContext context)
-        => Task.FromResult(ResponseFactory.Info(model, options.Value, keys.Enabled, readiness.IsReady && !shutdown.IsStopping));
+        => Task.FromResult(ResponseFactory.Info(model, options.Value, sessions, keys.Enabled, readiness.IsReady && !shutdown.IsStopping));
 }

@@ -25,6 +25,14 @@ public static class RawStream
 
     public static StreamingTranslateRequest Audio(byte[] bytes) => new() { AudioContent = Google.Protobuf.ByteString.CopyFrom(bytes) };
 
+    /// <summary><paramref name="audio"/> as LINEAR16 audio messages of <paramref name="chunkMs"/> each.</summary>
+    public static StreamingTranslateRequest[] Chunks(LeaPformer.Client.Audio.PcmAudio audio, int chunkMs = 100)
+    {
+        var chunk = audio.SampleRate * chunkMs / 1000;
+        return [.. Enumerable.Range(0, (audio.Samples.Length + chunk - 1) / chunk)
+            .Select(i => Audio(audio.Linear16(i * chunk, Math.Min(chunk, audio.Samples.Length - i * chunk))))];
+    }
+
     /// <summary>Silence: <paramref name="ms"/> of 16 kHz LINEAR16 zeros.</summary>
     public static StreamingTranslateRequest Silence(int ms) => Audio(new byte[16 * ms * 2]);
 

@@ -9,12 +9,12 @@ namespace LeaPformer.FunctionalTests.Infrastructure;
 /// Error it did not expect (<see cref="AllowErrorLogs"/>), so bad input can never crash quietly.
 /// </summary>
 [Collection(ServerCollection.Name)]
-public abstract class ServerTest(SharedServer server) : IAsyncLifetime
+public abstract class ServerTest(TranslationServerFactory server) : IAsyncLifetime
 {
     private int _logMark;
     private bool _errorsAllowed;
 
-    protected SharedServer Server { get; } = server;
+    protected TranslationServerFactory Server { get; } = server;
 
     protected GrpcChannel Channel { get; private set; } = null!;
 

@@ -8,7 +8,7 @@ namespace LeaPformer.FunctionalTests.Infrastructure;
 /// <summary>Everything a stream's output says: token ids with their source times, segment texts, events.</summary>
 public sealed record StreamSignature(string Tokens, string Texts, string Events)
 {
-    private static readonly ConcurrentDictionary<(string Bundle, string Wav, int K), Task<StreamSignature>> Alone = new();
+    private static readonly ConcurrentDictionary<(string Bundle, string Settings, string Wav, int K), Task<StreamSignature>> Alone = new();
 
     public static StreamSignature Of(TranslationOutcome outcome) => new(
         string.Join(' ', outcome.Tokens.Select(t => $"{t.Id}@{t.SourceMs}")),
@@ -17,10 +17,10 @@ public sealed record StreamSignature(string Tokens, string Texts, string Events)
 
     /// <summary>
     /// The output of <paramref name="utterance"/> at <paramref name="k"/> streamed alone (no other
-    /// stream running) on <paramref name="server"/>; computed once per test run.
+    /// stream running) on <paramref name="server"/>; computed once per test run and endpointing setting.
     /// </summary>
     public static Task<StreamSignature> AloneAsync(TranslationServerFactory server, GoldenUtterance utterance, int k)
-        => Alone.GetOrAdd((server.BundlePath, utterance.Wav, k), async _ =>
+        => Alone.GetOrAdd((server.BundlePath, server.OutputSettings, utterance.Wav, k), async _ =>
         {
             await TestTimeouts.WaitUntilAsync(() => server.Limiter.Active == 0, TestTimeouts.Short, "no other stream runs");
             using var channel = server.CreateChannel();

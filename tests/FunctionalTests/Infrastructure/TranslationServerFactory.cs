@@ -26,6 +26,12 @@ public class TranslationServerFactory : WebApplicationFactory<Program>
 
     public string BundlePath { get; }
 
+    /// <summary>The settings that change a stream's output (endpointing), as a key for cached outputs.</summary>
+    public string OutputSettings => string.Join(';', _settings
+        .Where(s => s.Key.StartsWith("Endpointing:", StringComparison.OrdinalIgnoreCase))
+        .OrderBy(s => s.Key, StringComparer.OrdinalIgnoreCase)
+        .Select(s => $"{s.Key}={s.Value}"));
+
     /// <summary>The host: <c>Host.StopAsync()</c> is what SIGTERM does (DisposeAsync would close the TestServer first).</summary>
     public IHost Host { get; private set; } = null!;
 

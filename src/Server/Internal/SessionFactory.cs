@@ -1,0 +1,40 @@
+using LeaPformer.Server.Options;
+using LeaPformer.Streaming;
+using Microsoft.Extensions.Options;
+
+namespace LeaPformer.Server.Internal;
+
+/// <summary>
+/// The one place that turns a stream's config and the server's options into
+/// <see cref="LeaPformer.Streaming.SessionOptions"/>: wait-k (0 = the server's default), the input
+/// rate, endpointing, single utterance.
+/// </summary>
+internal sealed class SessionFactory(LoadedModel model, IOptions<EndpointingOptions> endpointing)
+{
+    private readonly EndpointOptions _endpoint = endpointing.Value.ToEndpointOptions();
+    private readonly bool _segmentStreams = endpointing.Value.Enabled;
+
+    /// <summary>The endpointing a single_utterance stream uses (always enabled).</summary>
+    public EndpointOptions Endpoint => _endpoint;
+
+    /// <summary>Whether ordinary streams are cut into segments at pauses.</summary>
+    public bool SegmentsStreams => _segmentStreams;
+
+    /// <summary>A session for one stream.</summary>
+    /// <param name="waitK">As requested: 0 = the server's default, -1 = offline.</param>
+    /// <exception cref="ArgumentException">A k or rate the model refuses (the config was validated, so only a bug gets here).</exception>
+    public TranslationSession Create(int waitK, int sampleRateHertz, bool singleUtterance)
+    {
+        var options = new LeaPformer.Streaming.SessionOptions(waitK == 0 ? model.DefaultWaitK : waitK, sampleRateHertz)
+        {
+            // single_utterance needs an endpointer whether or not ordinary streams are segmented.
+            Endpoint = _segmentStreams || singleUtterance ? _endpoint : EndpointOptions.Disabled,
+            SingleUtterance = singleUtterance,
+        };
+        return model.Translator.CreateSession(options);
+    }
+
+    /// <summary>A session for the warm-up: endpointing off, so that silence reaches the model.</summary>
+    public TranslationSession CreateForWarmup()
+        => model.Translator.CreateSession(new LeaPformer.Streaming.SessionOptions(model.DefaultWaitK, model.Metadata.SampleRate));
+}

@@ -1,0 +1,66 @@
+using LeaPformer.Streaming;
+
+namespace LeaPformer.Server.Options;
+
+/// <summary>
+/// Endpointing (configuration section "Endpointing"): how a stream is cut into segments at pauses
+/// (energy voice activity on 10 ms frames and sherpa-onnx-style trailing-silence rules; see
+/// <see cref="EndpointOptions"/> for the exact rules). Each segment ends with a final result and an
+/// END_OF_SEGMENT event, and the next one starts from fresh model states with the next
+/// segment_index, so a live stream can run for as long as the client talks.
+/// </summary>
+/// <remarks>
+/// On by default: the server is meant for unbounded live streams, where one ever-growing segment
+/// would show no final result until the client hangs up. single_utterance streams use these values
+/// even when <see cref="Enabled"/> is false (a single utterance ends where the speaker pauses).
+/// The defaults are <see cref="EndpointOptions"/>'s.
+/// </remarks>
+public sealed class EndpointingOptions
+{
+    public const string SectionName = "Endpointing";
+
+    /// <summary>False: a stream is one segment that ends when the client half-closes.</summary>
+    public bool Enabled { get; set; } = EndpointOptions.Default.Enabled;
+
+    /// <summary>A 10 ms frame quieter than this (RMS, dBFS) is silence; -120..0.</summary>
+    public double SpeechThresholdDbfs { get; set; } = EndpointOptions.Default.SpeechThresholdDbfs;
+
+    /// <summary>dB a frame must be above the noise floor to be speech; empty (null) = the fixed threshold only.</summary>
+    public double? NoiseMarginDb { get; set; } = EndpointOptions.Default.NoiseMarginDb;
+
+    /// <summary>ms of recent audio whose quietest frame is the noise floor.</summary>
+    public int NoiseFloorWindowMs { get; set; } = EndpointOptions.Default.NoiseFloorWindowMs;
+
+    /// <summary>ms of audio before the first speech frame kept in the segment.</summary>
+    public int LeadingPaddingMs { get; set; } = EndpointOptions.Default.LeadingPaddingMs;
+
+    /// <summary>ms of silence after the last speech frame kept in the segment.</summary>
+    public int TrailingPaddingMs { get; set; } = EndpointOptions.Default.TrailingPaddingMs;
+
+    /// <summary>ms of speech a segment needs to count as speech (less is noise, rule 1).</summary>
+    public int MinSpeechMs { get; set; } = EndpointOptions.Default.MinSpeechMs;
+
+    /// <summary>Rule 1: ms of trailing silence that drop a segment with less than <see cref="MinSpeechMs"/> of speech.</summary>
+    public int Rule1MinTrailingSilenceMs { get; set; } = EndpointOptions.Default.Rule1MinTrailingSilenceMs;
+
+    /// <summary>Rule 2: ms of trailing silence that end a segment with speech (the pause that ends a sentence).</summary>
+    public int Rule2MinTrailingSilenceMs { get; set; } = EndpointOptions.Default.Rule2MinTrailingSilenceMs;
+
+    /// <summary>Rule 3: the longest segment in ms; a longer one is cut here, even mid-word.</summary>
+    public int MaxSegmentMs { get; set; } = EndpointOptions.Default.MaxSegmentMs;
+
+    /// <summary>The runtime's options for these values (enabled: single_utterance needs them either way).</summary>
+    public EndpointOptions ToEndpointOptions() => new()
+    {
+        Enabled = true,
+        SpeechThresholdDbfs = SpeechThresholdDbfs,
+        NoiseMarginDb = NoiseMarginDb,
+        NoiseFloorWindowMs = NoiseFloorWindowMs,
+        LeadingPaddingMs = LeadingPaddingMs,
+        TrailingPaddingMs = TrailingPaddingMs,
+        MinSpeechMs = MinSpeechMs,
+        Rule1MinTrailingSilenceMs = Rule1MinTrailingSilenceMs,
+        Rule2MinTrailingSilenceMs = Rule2MinTrailingSilenceMs,
+        MaxSegmentMs = MaxSegmentMs,
+    };
+}

@@ -1,0 +1,72 @@
+using LeaPformer.FunctionalTests.Infrastructure;
+using LeaPformer.Server.Internal;
+using LeaPformer.Streaming;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LeaPformer.FunctionalTests;
+
+/// <summary>The Endpointing and Batching sections reach the sessions and the batch service, and GetModelInfo reports endpointing.</summary>
+[Collection(ServerCollection.Name)]
+public sealed class OptionsBindingTests
+{
+    [Fact]
+    public async Task TheDefaultsAreEndpointingAndBatchingOn()
+    {
+        await using var factory = new TranslationServerFactory();
+        var sessions = factory.Services.GetRequiredService<SessionFactory>();
+        var batches = factory.Services.GetRequiredService<SessionDecoder>().Batches;
+
+        Assert.True(sessions.SegmentsStreams);
+        Assert.Equal(EndpointOptions.Default, sessions.Endpoint);
+        Assert.NotNull(batches);
+        Assert.Equal(new BatchDecodingOptions { MaxBatchSize = 32, MaxWait = TimeSpan.FromMilliseconds(2), Workers = Environment.ProcessorCount }, batches.Options);
+
+        using var channel = factory.CreateChannel();
+        var info = await factory.CreateClient(channel).GetModelInfoAsync(TestTimeouts.Short).WaitAsync(TestTimeouts.Short);
+        Assert.Equal((true, 1200, 20000), (info.Endpointing.Enabled, info.Endpointing.MinTrailingSilenceMs, info.Endpointing.MaxSegmentMs));
+    }
+
+    [Fact]
+    public async Task ConfiguredValuesAreUsed()
+    {
+        await using var factory = new TranslationServerFactory(new Dictionary<string, string>
+        {
+            ["Endpointing:Enabled"] = "false",
+            ["Endpointing:SpeechThresholdDbfs"] = "-50.5",
+            ["Endpointing:NoiseMarginDb"] = "", // empty: no noise margin
+            ["Endpointing:NoiseFloorWindowMs"] = "2000",
+            ["Endpointing:LeadingPaddingMs"] = "100",
+            ["Endpointing:TrailingPaddingMs"] = "300",
+            ["Endpointing:MinSpeechMs"] = "150",
+            ["Endpointing:Rule1MinTrailingSilenceMs"] = "3000",
+            ["Endpointing:Rule2MinTrailingSilenceMs"] = "800",
+            ["Endpointing:MaxSegmentMs"] = "15000",
+            ["Batching:MaxBatchSize"] = "8",
+            ["Batching:MaxWait"] = "00:00:00",
+            ["Batching:Workers"] = "3",
+        });
+        var sessions = factory.Services.GetRequiredService<SessionFactory>();
+        var batches = factory.Services.GetRequiredService<SessionDecoder>().Batches;
+
+        Assert.False(sessions.SegmentsStreams);
+        Assert.Equal(
+            new EndpointOptions
+            {
+                SpeechThresholdDbfs = -50.5,
+                NoiseMarginDb = null,
+                NoiseFloorWindowMs = 2000,
+                LeadingPaddingMs = 100,
+                TrailingPaddingMs = 300,
+                MinSpeechMs = 150,
+                Rule1MinTrailingSilenceMs = 3000,
+                Rule2MinTrailingSilenceMs = 800,
+                MaxSegmentMs = 15000,
+            },
+            sessions.Endpoint);
+        Assert.Equal(new BatchDecodingOptions { MaxBatchSize = 8, MaxWait = TimeSpan.Zero, Workers = 3 }, batches?.Options);
+
+        using var channel = factory.CreateChannel();
+        var info = await factory.CreateClient(channel).GetModelInfoAsync(TestTimeouts.Short).WaitAsync(TestTimeouts.Short);
+        Assert.Equal((false, 800, 15000), (info.Endpointing.Enabled, info.Endpointing.MinTrailingSilenceMs, info.Endpointing.MaxSegmentMs));
+    }
+}
