@@ -3,7 +3,8 @@
 #
 # The quality/latency curve of a model bundle, or of two side by side (e.g. a LeaP model and its
 # softmax baseline). For each bundle: builds nothing if --no-build, else the server and the CLI
-# (Release); starts the server on 127.0.0.1 at a free port with --Model:Path=BUNDLE; runs
+# (Release); starts the server on 127.0.0.1 at a free port with --Model:Path=BUNDLE and endpointing off (each test
+# utterance is one segment, as in the references and in training/decode.py); runs
 # `leapformer eval` for each k (default 1 3 5 7 9 and -1 = offline); stops the server. Writes
 #
 #   RESULTS/<model>/k<k>/{scores.tsv,instances.log,eval.txt}   one folder per k (offline: RESULTS/<model>/offline/)
@@ -100,7 +101,7 @@ start_server() {  # start_server BUNDLE -> sets URL, SERVER_PID
   SERVER_LOG=$(mktemp "${TMPDIR:-/tmp}/leapformer-curve-server.XXXXXX.log")
   log "Starting the server on $URL with $bundle (log: $SERVER_LOG)"
   dotnet "$SERVER_DIR/LeaPformer.Server.dll" --contentRoot "$SERVER_DIR" --urls "$URL" \
-    --Model:Path="$(realpath "$bundle")" >"$SERVER_LOG" 2>&1 &
+    --Model:Path="$(realpath "$bundle")" --Endpointing:Enabled=false >"$SERVER_LOG" 2>&1 &
   SERVER_PID=$!
   for attempt in $(seq 1 240); do
     if ! kill -0 "$SERVER_PID" 2>/dev/null; then
