@@ -8,14 +8,21 @@ internal static class CliApp
 {
     public const string DefaultServer = "http://127.0.0.1:50051";
 
-    /// <param name="openChannel">How eval reaches the server; null = <see cref="GrpcChannel.ForAddress(Uri)"/>
-    /// (the functional tests pass the in-process server's channel).</param>
+    /// <param name="openChannel">How eval and bench reach the server; null = <see cref="GrpcChannel.ForAddress(Uri, GrpcChannelOptions)"/>
+    /// over a handler that opens more HTTP/2 connections once one has 100 streams (the functional tests pass the in-process server's channel).</param>
     public static RootCommand Create(Func<Uri, GrpcChannel>? openChannel = null) => new("leapformer: stream English speech to a LeaPformer Live server and print the Spanish translation as it grows")
     {
         TranslateCommand.Create(),
         InfoCommand.Create(),
-        EvalCommand.Create(openChannel ?? (uri => GrpcChannel.ForAddress(uri))),
+        EvalCommand.Create(openChannel ?? OpenChannel),
+        BenchCommand.Create(openChannel ?? OpenChannel),
     };
+
+    private static GrpcChannel OpenChannel(Uri uri) => GrpcChannel.ForAddress(uri, new GrpcChannelOptions
+    {
+        HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+        DisposeHttpClient = true,
+    });
 
     public static Option<Uri> ServerOption() => new("--server", "-s")
     {
