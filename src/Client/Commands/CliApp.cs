@@ -15,6 +15,7 @@ internal static class CliApp
         TranslateCommand.Create(),
         InfoCommand.Create(),
         EvalCommand.Create(openChannel ?? (uri => GrpcChannel.ForAddress(uri))),
+        MicCommand.Create(openChannel ?? (uri => GrpcChannel.ForAddress(uri))),
     };
 
     public static Option<Uri> ServerOption() => new("--server", "-s")
