@@ -21,17 +21,17 @@ internal sealed class ProcessCapture : AudioCapture
     private readonly string _commandLine;
     private bool _disposed;
 
-    private ProcessCapture(Process process, string description, int sampleRate, string commandLine)
+    private ProcessCapture(Process process, int sampleRate, string commandLine)
     {
         _process = process;
         _pcm = process.StandardOutput.BaseStream;
         _stderr = ReadLimitedAsync(process.StandardError);
         _commandLine = commandLine;
-        Description = description;
         SampleRate = sampleRate;
     }
 
-    public override string Description { get; }
+    /// <summary>The recorder's command line, e.g. "arecord -q -f S16_LE -r 16000 -c 1 -t raw".</summary>
+    public override string Description => _commandLine;
 
     public override int SampleRate { get; }
 
@@ -56,8 +56,7 @@ internal sealed class ProcessCapture : AudioCapture
         }
 
         process.StandardInput.Close();
-        var description = $"{tool.Name} ({device ?? "default device"})";
-        return new ProcessCapture(process, description, sampleRate, commandLine);
+        return new ProcessCapture(process, sampleRate, commandLine);
     }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
