@@ -8,7 +8,7 @@ internal static class CliApp
 {
     public const string DefaultServer = "http://127.0.0.1:50051";
 
-    /// <param name="openChannel">How eval and bench reach the server; null = <see cref="GrpcChannel.ForAddress(Uri, GrpcChannelOptions)"/>
+    /// <param name="openChannel">How eval, bench and mic reach the server; null = <see cref="GrpcChannel.ForAddress(Uri, GrpcChannelOptions)"/>
     /// over a handler that opens more HTTP/2 connections once one has 100 streams (the functional tests pass the in-process server's channel).</param>
     public static RootCommand Create(Func<Uri, GrpcChannel>? openChannel = null) => new("leapformer: stream English speech to a LeaPformer Live server and print the Spanish translation as it grows")
     {
@@ -16,6 +16,7 @@ internal static class CliApp
         InfoCommand.Create(),
         EvalCommand.Create(openChannel ?? OpenChannel),
         BenchCommand.Create(openChannel ?? OpenChannel),
+        MicCommand.Create(openChannel ?? OpenChannel),
     };
 
     private static GrpcChannel OpenChannel(Uri uri) => GrpcChannel.ForAddress(uri, new GrpcChannelOptions
