@@ -246,3 +246,100 @@ public sealed class WebSocketTests(WebDemoServer server) : IClassFixture<WebDemo
         Assert.Equal(golden.Decode(K).Tokens, TokenIds(messages));
     }
 }
+
+/// <summary>The demo from another machine: browsers need HTTPS there (getUserMedia wants a secure context), so wss://.</summary>
+[Collection(ServerCollection.Name)]
+public sealed class WebDemoTlsTests : IDisposable
+{
+    private readonly string _scratch = Directory.CreateTempSubdirectory("leapformer-web-tls-").FullName;
+
+    public void Dispose() => Directory.Delete(_scratch, recursive: true);
+
+    public static TheoryData<bool> Layouts => new() { false, true };
+
+    /// <param name="onePort">true: one Http1AndHttp2 TLS endpoint serves gRPC and the demo (Web:Url empty); false: an https Web:Url of its own.</param>
+    [Theory]
+    [MemberData(nameof(Layouts))]
+    public async Task ThePageAndTheWebSocketWorkOverTls(bool onePort)
+    {
+        using var certificate = TlsTests.SelfSigned();
+        var pfx = Path.Combine(_scratch, "server.pfx");
+        await File.WriteAllBytesAsync(pfx, certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "test-password"));
+        var webPort = KestrelServerFactory.FreePort();
+        var settings = onePort
+            ? new Dictionary<string, string>
+            {
+                ["Kestrel:Endpoints:Grpc:Url"] = "https://127.0.0.1:0",
+                ["Kestrel:Endpoints:Grpc:Protocols"] = "Http1AndHttp2",
+                ["Kestrel:Endpoints:Grpc:Certificate:Path"] = pfx,
+                ["Kestrel:Endpoints:Grpc:Certificate:Password"] = "test-password",
+                ["Web:Url"] = "",
+            }
+            : new Dictionary<string, string>
+            {
+                ["Web:Url"] = $"https://127.0.0.1:{webPort}",
+                ["Kestrel:Endpoints:Web:Certificate:Path"] = pfx,
+                ["Kestrel:Endpoints:Web:Certificate:Password"] = "test-password",
+            };
+        var thumbprint = certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        bool Trusted(System.Security.Cryptography.X509Certificates.X509Certificate? cert)
+            => cert is not null && new System.Security.Cryptography.X509Certificates.X509Certificate2(cert)
+                .GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256) == thumbprint;
+        await using var server = new KestrelServerFactory(settings, () => new SocketsHttpHandler
+        {
+            SslOptions = { RemoteCertificateValidationCallback = (_, cert, _, _) => Trusted(cert) },
+        });
+        var address = onePort ? server.GrpcAddress : new Uri($"https://127.0.0.1:{webPort}/");
+        Assert.Contains(server.Addresses, a => new Uri(a).Port == address.Port && a.StartsWith("https:", StringComparison.Ordinal));
+
+        using var http = new HttpClient(new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, cert, _, _) => Trusted(cert) } })
+        {
+            BaseAddress = address,
+            Timeout = TestTimeouts.Short,
+        };
+        Assert.Contains("app.js", await http.GetStringAsync("/"), StringComparison.Ordinal);
+
+        var golden = GoldenSet.Load(server.BundlePath)[0];
+        using var socket = new ClientWebSocket();
+        socket.Options.RemoteCertificateValidationCallback = (_, cert, _, _) => Trusted(cert);
+        await socket.ConnectAsync(new UriBuilder(address) { Scheme = "wss", Path = "/ws/translate" }.Uri, CancellationToken.None).WaitAsync(TestTimeouts.Short);
+        await socket.SendAsync("{\"config\": {\"encoding\": \"LINEAR16\", \"sampleRateHertz\": 16000, \"waitK\": 3}}"u8.ToArray(), WebSocketMessageType.Text, true, default);
+        var audio = WavLoader.Load(golden.WavPath);
+        await socket.SendAsync(audio.Linear16(0, audio.Samples.Length), WebSocketMessageType.Binary, true, default);
+        await socket.SendAsync("{\"end\": true}"u8.ToArray(), WebSocketMessageType.Text, true, default);
+        var buffer = new byte[1 << 20];
+        string? finalText = null;
+        using var timeout = new CancellationTokenSource(TestTimeouts.Stream);
+        while (true)
+        {
+            var received = await socket.ReceiveAsync(buffer.AsMemory(), timeout.Token);
+            Assert.True(received.EndOfMessage);
+            if (received.MessageType == WebSocketMessageType.Close)
+            {
+                break;
+            }
+
+            var message = JsonDocument.Parse(buffer.AsMemory(0, received.Count)).RootElement;
+            if (message.TryGetProperty("result", out var result) && result.TryGetProperty("isFinal", out var isFinal) && isFinal.GetBoolean())
+            {
+                finalText = result.GetProperty("text").GetString();
+            }
+        }
+
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, socket.CloseStatus);
+        if (onePort)
+        {
+            // gRPC on the same port: ALPN picks h2 for it.
+            using var channel = server.CreateChannel();
+            var grpc = await server.CreateClient(channel).TranslateAsync(audio, new TranslateOptions(WaitK: 3, RealTime: false)).WaitAsync(TestTimeouts.Stream);
+            Assert.Equal(grpc.Segments[0].Text, finalText);
+        }
+        else
+        {
+            Assert.False(string.IsNullOrEmpty(finalText));
+        }
+
+        await TestTimeouts.WaitUntilAsync(() => server.IsDrained, TestTimeouts.Short, "the streams ended");
+        Assert.Empty(server.Logs.ErrorsSince(0));
+    }
+}

@@ -60,11 +60,13 @@ internal static class EndpointExtensions
             configuration[$"Kestrel:Endpoints:{MetricsEndpointName}:Protocols"] = "Http1";
         }
 
-        if (webUrl is not null && !configuration.GetSection($"Kestrel:Endpoints:{WebEndpointName}").Exists())
+        if (webUrl is not null)
         {
-            configuration[$"Kestrel:Endpoints:{WebEndpointName}:Url"] = webUrl;
-            configuration[$"Kestrel:Endpoints:{WebEndpointName}:Protocols"] =
-                webUrl.StartsWith("https:", StringComparison.OrdinalIgnoreCase) ? "Http1AndHttp2" : "Http1";
+            // Whatever Kestrel:Endpoints:Web already says wins (e.g. its Certificate for an https Web:Url).
+            var endpoint = $"Kestrel:Endpoints:{WebEndpointName}";
+            configuration[$"{endpoint}:Url"] ??= webUrl;
+            configuration[$"{endpoint}:Protocols"] ??=
+                configuration[$"{endpoint}:Url"]!.StartsWith("https:", StringComparison.OrdinalIgnoreCase) ? "Http1AndHttp2" : "Http1";
         }
     }
 
