@@ -160,9 +160,10 @@ internal sealed class WebSocketRequestReader : IAsyncStreamReader<StreamingTrans
                 }
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        catch (Exception ex)
         {
-            // The connection dropped, or the socket was aborted: to the call, the client went away.
+            // The connection dropped, the socket was aborted, or disposed after a close handshake the
+            // client never finished: to the call (if it still reads), the client went away.
             _requests.Writer.TryComplete(new IOException("The WebSocket connection was lost.", ex));
         }
         finally
