@@ -54,7 +54,8 @@ public sealed class TlsTests : IDisposable
         Assert.Empty(factory.Logs.ErrorsSince(0));
     }
 
-    private static X509Certificate2 SelfSigned()
+    /// <summary>For localhost and 127.0.0.1, valid for a day (also used by the web demo's TLS test).</summary>
+    internal static X509Certificate2 SelfSigned()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);

@@ -6,11 +6,15 @@ internal static class EndpointExtensions
 {
     public const string MetricsEndpointName = "Metrics";
 
+    public const string WebEndpointName = "Web";
+
     /// <summary>
     /// Where Kestrel listens. gRPC: <c>--urls</c>, ASPNETCORE_URLS or <c>Kestrel:Endpoints</c> as usual,
     /// else <see cref="TranslationServiceExtensions.DefaultUrl"/>, with the protocols of
     /// <c>Kestrel:EndpointDefaults</c> (HTTP/2). Prometheus: a named HTTP/1.1 endpoint "Metrics" at
     /// Metrics:Url, unless Kestrel:Endpoints:Metrics is configured already or Metrics:Url is empty.
+    /// The browser demo: likewise a named HTTP/1.1 endpoint "Web" at Web:Url (browsers cannot speak
+    /// h2c, and a WebSocket needs HTTP/1.1 there); an https Web:Url also offers HTTP/2.
     /// </summary>
     /// <remarks>
     /// Kestrel ignores "urls" once any Kestrel:Endpoints exist, so when the metrics endpoint is
@@ -22,6 +26,8 @@ internal static class EndpointExtensions
         var endpoints = configuration.GetSection("Kestrel:Endpoints");
         var metrics = configuration.GetSection(MetricsOptions.SectionName).Get<MetricsOptions>() ?? new MetricsOptions();
         var metricsUrl = metrics.Enabled && !string.IsNullOrWhiteSpace(metrics.Url) ? metrics.Url : null;
+        var web = configuration.GetSection(WebOptions.SectionName).Get<WebOptions>() ?? new WebOptions();
+        var webUrl = web.Enabled && !string.IsNullOrWhiteSpace(web.Url) ? web.Url : null;
         var urls = configuration["urls"];
         if (string.IsNullOrEmpty(urls))
         {
@@ -30,7 +36,7 @@ internal static class EndpointExtensions
 
         if (!endpoints.Exists())
         {
-            if (metricsUrl is null)
+            if (metricsUrl is null && webUrl is null)
             {
                 // 50051 is gRPC's customary port and the client's default. (An appsettings "Urls"
                 // would override ASPNETCORE_URLS, so the default is set here.)
@@ -53,12 +59,27 @@ internal static class EndpointExtensions
             configuration[$"Kestrel:Endpoints:{MetricsEndpointName}:Url"] = metricsUrl;
             configuration[$"Kestrel:Endpoints:{MetricsEndpointName}:Protocols"] = "Http1";
         }
+
+        if (webUrl is not null)
+        {
+            // Whatever Kestrel:Endpoints:Web already says wins (e.g. its Certificate for an https Web:Url).
+            var endpoint = $"Kestrel:Endpoints:{WebEndpointName}";
+            configuration[$"{endpoint}:Url"] ??= webUrl;
+            configuration[$"{endpoint}:Protocols"] ??=
+                configuration[$"{endpoint}:Url"]!.StartsWith("https:", StringComparison.OrdinalIgnoreCase) ? "Http1AndHttp2" : "Http1";
+        }
     }
 
     /// <summary>The port of Metrics:Url (or of Kestrel:Endpoints:Metrics:Url); null when unknown or 0 (dynamic).</summary>
     public static int? MetricsPort(IConfiguration configuration, MetricsOptions metrics)
+        => EndpointPort(configuration[$"Kestrel:Endpoints:{MetricsEndpointName}:Url"] ?? metrics.Url);
+
+    /// <summary>The port of Web:Url (or of Kestrel:Endpoints:Web:Url); null when unknown or 0 (dynamic).</summary>
+    public static int? WebPort(IConfiguration configuration, WebOptions web)
+        => EndpointPort(configuration[$"Kestrel:Endpoints:{WebEndpointName}:Url"] ?? web.Url);
+
+    private static int? EndpointPort(string? url)
     {
-        var url = configuration[$"Kestrel:Endpoints:{MetricsEndpointName}:Url"] ?? metrics.Url;
         if (string.IsNullOrWhiteSpace(url))
         {
             return null;

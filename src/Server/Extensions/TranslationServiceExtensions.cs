@@ -14,8 +14,8 @@ public static class TranslationServiceExtensions
     /// <summary>
     /// gRPC, the validated options, the model (one <see cref="Translator"/> per process, in
     /// <see cref="LoadedModel"/>, loaded and warmed up while the host starts so that a missing or bad
-    /// bundle stops the server at once), endpointing and batched decoding, API keys, limits and
-    /// graceful shutdown.
+    /// bundle stops the server at once), endpointing and batched decoding, API keys, limits,
+    /// graceful shutdown and the browser demo.
     /// </summary>
     public static IHostApplicationBuilder AddTranslationService(this IHostApplicationBuilder builder)
     {
@@ -81,6 +81,7 @@ public static class TranslationServiceExtensions
         builder.Services.AddHostedService(services => services.GetRequiredService<ShutdownCoordinator>());
 
         builder.AddObservability();
+        builder.AddWebDemo();
         return builder;
     }
 
@@ -88,6 +89,7 @@ public static class TranslationServiceExtensions
     {
         app.MapGrpcService<TranslatorService>();
         app.MapObservability();
+        app.MapWebDemo();
         return app;
     }
 

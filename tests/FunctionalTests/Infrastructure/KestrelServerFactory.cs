@@ -9,15 +9,16 @@ namespace LeaPformer.FunctionalTests.Infrastructure;
 
 /// <summary>
 /// The real server in process on real Kestrel sockets, loopback only: for what TestServer
-/// cannot show (h2c next to an HTTP/1.1 metrics port, TLS, HTTP/2 flow control).
-/// gRPC listens on a dynamic port; the metrics endpoint on <see cref="MetricsPort"/>.
+/// cannot show (h2c next to HTTP/1.1 metrics and web ports, TLS, HTTP/2 flow control, WebSockets, a browser).
+/// gRPC listens on a dynamic port; the metrics endpoint on <see cref="MetricsPort"/>, the web demo on <see cref="WebPort"/>.
 /// </summary>
-public sealed class KestrelServerFactory : TranslationServerFactory
+public class KestrelServerFactory : TranslationServerFactory
 {
     public KestrelServerFactory(IReadOnlyDictionary<string, string>? settings = null, Func<HttpMessageHandler>? handler = null)
-        : base(WithDefaults(settings, out var metricsPort))
+        : base(WithDefaults(settings, out var metricsPort, out var webPort))
     {
         MetricsPort = metricsPort;
+        WebPort = webPort;
         _handler = handler;
         UseKestrel();
     }
@@ -25,6 +26,18 @@ public sealed class KestrelServerFactory : TranslationServerFactory
     private readonly Func<HttpMessageHandler>? _handler;
 
     public int MetricsPort { get; }
+
+    public int WebPort { get; }
+
+    /// <summary>The web demo's base address (HTTP/1.1): the page, /api/model-info, ws://.../ws/translate.</summary>
+    public Uri WebAddress
+    {
+        get
+        {
+            StartServer();
+            return new($"http://127.0.0.1:{WebPort}/");
+        }
+    }
 
     /// <summary>Every address Kestrel bound, with the real ports.</summary>
     public IReadOnlyList<string> Addresses
@@ -36,8 +49,8 @@ public sealed class KestrelServerFactory : TranslationServerFactory
         }
     }
 
-    /// <summary>The gRPC address: the one bound address that is not the metrics port.</summary>
-    public Uri GrpcAddress => new(Addresses.Single(a => new Uri(a).Port != MetricsPort));
+    /// <summary>The gRPC address: the one bound address that is neither the metrics nor the web port.</summary>
+    public Uri GrpcAddress => new(Addresses.Single(a => new Uri(a).Port != MetricsPort && new Uri(a).Port != WebPort));
 
     public override GrpcChannel CreateChannel() => GrpcChannel.ForAddress(GrpcAddress, new GrpcChannelOptions
     {
@@ -67,14 +80,20 @@ public sealed class KestrelServerFactory : TranslationServerFactory
         }
     }
 
-    private static Dictionary<string, string> WithDefaults(IReadOnlyDictionary<string, string>? settings, out int metricsPort)
+    private static Dictionary<string, string> WithDefaults(IReadOnlyDictionary<string, string>? settings, out int metricsPort, out int webPort)
     {
         metricsPort = FreePort();
+        do
+        {
+            webPort = FreePort();
+        }
+        while (webPort == metricsPort);
         var all = new Dictionary<string, string>
         {
             // Named: the factory's "urls" do not reach the server's endpoint set-up.
             ["Kestrel:Endpoints:Grpc:Url"] = "http://127.0.0.1:0",
             ["Metrics:Url"] = $"http://127.0.0.1:{metricsPort}",
+            ["Web:Url"] = $"http://127.0.0.1:{webPort}",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {

@@ -75,6 +75,7 @@ public class TranslationServerFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.UseSetting("Model:Path", BundlePath);
         builder.UseSetting("Metrics:Url", ""); // TestServer has no ports: /metrics on the one endpoint
+        builder.UseSetting("Web:Url", ""); // and the web demo too
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
