@@ -14,6 +14,7 @@ internal static class CliApp
     {
         TranslateCommand.Create(),
         InfoCommand.Create(),
+        HealthCommand.Create(),
         EvalCommand.Create(openChannel ?? (uri => GrpcChannel.ForAddress(uri))),
     };
 
