@@ -2,7 +2,7 @@
 # Usage: docker/test.sh
 #
 # The container test: builds the server image (docker/Dockerfile), brings up docker/compose.yaml
-# (3 translator replicas behind the nginx gRPC balancer) on 127.0.0.1:$LEAPFORMER_TEST_PORT, streams
+# (3 translator replicas behind the nginx gRPC balancer) on a free port of 127.0.0.1, streams
 # the sample WAV through the balancer from several clients at once with the repository's CLI, and
 # checks that every stream got the same non-empty translation and that the streams landed on more
 # than one replica (each replica's own /metrics count of StreamingTranslate calls). Then tears
@@ -17,7 +17,7 @@
 # (Debian from this machine's apt archive + this machine's .NET SDK). Set SDK_IMAGE, RUNTIME_IMAGE
 # and NGINX_IMAGE to choose, or LEAPFORMER_LOCAL_BASE=1 to go straight to the stand-ins.
 #
-#   LEAPFORMER_TEST_PORT      host port of the balancer (default 25051; below the ephemeral range)
+#   LEAPFORMER_TEST_PORT      host port of the balancer (default 0: Docker picks a free one)
 #   LEAPFORMER_TEST_CLIENTS   concurrent client streams (default 6)
 #   LEAPFORMER_BUILD_NETWORK  docker build --network (e.g. host, where the default bridge cannot
 #                             reach NuGet for the restore inside the build; default: bridge)
@@ -27,13 +27,12 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 PROJECT=leapformer-test
-PORT=${LEAPFORMER_TEST_PORT:-25051}
+PORT=${LEAPFORMER_TEST_PORT:-0}
 CLIENTS=${LEAPFORMER_TEST_CLIENTS:-6}
 REPLICAS=3
 IMAGE=leapformer/server:test
 SAMPLE=$ROOT/samples/to-be-at-a-loss-for-words.wav
 CLI=$ROOT/src/Client/bin/Release/net10.0/leapformer.dll
-URL=http://127.0.0.1:$PORT
 
 started=$SECONDS
 log() { printf '==> [%3d s] %s\n' "$((SECONDS - started))" "$*" >&2; }
@@ -125,13 +124,12 @@ locked dotnet build "$ROOT/src/Client/LeaPformer.Client.csproj" -c Release -nolo
   || { tail -n 20 "$work/client-build.log" >&2; fail "dotnet build of the client failed"; }
 
 # --- The stack -------------------------------------------------------------------------------
-if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
-  fail "something already listens on 127.0.0.1:$PORT; set LEAPFORMER_TEST_PORT"
-fi
-log "compose up: $REPLICAS replicas behind $NGINX_IMAGE on $URL (waits until every replica is healthy)"
+log "compose up: $REPLICAS replicas behind $NGINX_IMAGE (waits until every replica is healthy)"
 stack_up=true
 compose up -d --no-build --scale translator=$REPLICAS >"$work/up.log" 2>&1 \
   || { cat "$work/up.log" >&2; fail "compose up failed"; }
+URL=http://$(compose port lb 50051)
+[[ $URL =~ ^http://127\.0\.0\.1:[0-9]+$ ]] || fail "the balancer's published address is '$URL', not 127.0.0.1:PORT"
 
 mapfile -t replicas < <(compose ps -q translator)
 [[ ${#replicas[@]} -eq $REPLICAS ]] || fail "expected $REPLICAS translator containers, found ${#replicas[@]}"

@@ -1,7 +1,7 @@
 # Stand-in for mcr.microsoft.com/dotnet/aspnet:10.0: the local Debian base plus the ASP.NET Core
 # and .NET runtimes (and the dotnet host) of the local SDK image. Built by docker/local/build.sh.
 ARG BASE_IMAGE=leapformer/base:bookworm
-ARG SDK_IMAGE=leapformer/sdk-local:10.0
+ARG SDK_IMAGE=leapformer/sdk-local-bare:10.0
 FROM ${SDK_IMAGE} AS sdk
 FROM ${BASE_IMAGE}
 COPY --from=sdk /usr/share/dotnet/dotnet /usr/share/dotnet/dotnet

@@ -5,10 +5,12 @@
 # archive but no container registry (CI here):
 #   leapformer/base:bookworm         Debian 12 (mmdebstrap, else debootstrap; minbase) with
 #                                    ca-certificates, libssl3 (.NET's crypto) and nginx
-#   leapformer/sdk-local:10.0        base + this machine's .NET SDK   (for SDK_IMAGE)
+#   leapformer/sdk-local:10.0        base + this machine's .NET SDK and its local trust anchors
+#                                    (/usr/local/share/ca-certificates)  (for SDK_IMAGE)
 #   leapformer/aspnet-local:10.0     base + its .NET and ASP.NET Core runtimes (for RUNTIME_IMAGE)
 #   leapformer/nginx-local:stable    base's nginx in the foreground   (for NGINX_IMAGE)
-# An image that exists already is kept (delete it, or pass --force, to rebuild it).
+# An image that exists already is kept (delete it, or pass --force, to rebuild it); the trust
+# anchors are laid on every run, so a changed certificate is picked up.
 #
 #   DEBIAN_MIRROR           the archive to bootstrap from (default: the first bookworm archive
 #                           in this machine's apt sources)
@@ -18,6 +20,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 BASE=leapformer/base:bookworm
+SDK_BARE=leapformer/sdk-local-bare:10.0
 SDK=leapformer/sdk-local:10.0
 ASPNET=leapformer/aspnet-local:10.0
 NGINX=leapformer/nginx-local:stable
@@ -72,20 +75,28 @@ else
   fi
 fi
 
-if have "$SDK"; then
-  log "$SDK exists"
+if have "$SDK_BARE"; then
+  log "$SDK_BARE exists"
 else
   sdk_dir=${DOTNET_SDK_DIR:-$(dirname "$(readlink -f "$(command -v dotnet)")")}
   [[ -x $sdk_dir/dotnet && -d $sdk_dir/sdk ]] || { echo "error: no .NET SDK in $sdk_dir; set DOTNET_SDK_DIR" >&2; exit 1; }
-  log "Building $SDK from the .NET SDK in $sdk_dir"
-  locked docker build -q -t "$SDK" --build-arg BASE_IMAGE="$BASE" -f "$PWD/sdk.Dockerfile" "$sdk_dir" >/dev/null
+  log "Building $SDK_BARE from the .NET SDK in $sdk_dir"
+  locked docker build -q -t "$SDK_BARE" --build-arg BASE_IMAGE="$BASE" -f "$PWD/sdk.Dockerfile" "$sdk_dir" >/dev/null
 fi
+
+log "Building $SDK: $SDK_BARE + this machine's local trust anchors"
+anchors=$(mktemp -d "${TMPDIR:-/tmp}/leapformer-anchors.XXXXXX")
+if [[ -d /usr/local/share/ca-certificates ]]; then
+  cp -R /usr/local/share/ca-certificates/. "$anchors/"
+fi
+locked docker build -q -t "$SDK" --build-arg FROM_IMAGE="$SDK_BARE" -f "$PWD/trust.Dockerfile" "$anchors" >/dev/null
+rm -rf "$anchors"
 
 if have "$ASPNET"; then
   log "$ASPNET exists"
 else
   log "Building $ASPNET"
-  locked docker build -q -t "$ASPNET" --build-arg BASE_IMAGE="$BASE" --build-arg SDK_IMAGE="$SDK" -f aspnet.Dockerfile . >/dev/null
+  locked docker build -q -t "$ASPNET" --build-arg BASE_IMAGE="$BASE" --build-arg SDK_IMAGE="$SDK_BARE" -f aspnet.Dockerfile . >/dev/null
 fi
 
 if have "$NGINX"; then
