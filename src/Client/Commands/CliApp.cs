@@ -14,6 +14,7 @@ internal static class CliApp
     {
         TranslateCommand.Create(),
         InfoCommand.Create(),
+        HealthCommand.Create(),
         EvalCommand.Create(openChannel ?? OpenChannel),
         BenchCommand.Create(openChannel ?? OpenChannel),
         MicCommand.Create(openChannel ?? OpenChannel),
