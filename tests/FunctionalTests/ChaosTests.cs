@@ -69,6 +69,11 @@ public sealed class ChaosTests(ITestOutputHelper output)
             $"active streams {factory.Limiter.Active}, live sessions {factory.Metrics.ActiveSessions}");
         var serverSide = await ServerStatusesAsync(factory);
         output.WriteLine($"chaos: endings the server counted (leapformer_rpcs_total): {serverSide}");
+        foreach (var e in factory.Logs.ErrorsSince(0))
+        {
+            output.WriteLine($"chaos: server error: {e.RenderMessage()} {e.Exception}");
+        }
+
         Assert.DoesNotContain("code=\"Internal\"", serverSide);
         Assert.DoesNotContain("code=\"Unknown\"", serverSide);
         Assert.Equal(0, factory.Limiter.Active);

@@ -7,10 +7,14 @@ using LeaPformer.FunctionalTests.Infrastructure;
 
 namespace LeaPformer.FunctionalTests;
 
-/// <summary>The real server on real Kestrel sockets for the web demo, with a small message limit to test.</summary>
+/// <summary>
+/// The real server on real Kestrel sockets for the web demo, with a small message limit to test, and
+/// endpointing off: the tests compare whole streams with PyTorch's whole-utterance golden decodes.
+/// </summary>
 public sealed class WebDemoServer() : KestrelServerFactory(new Dictionary<string, string>
 {
     ["Streaming:MaxMessageBytes"] = WebDemoServer.MaxMessageBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    ["Endpointing:Enabled"] = "false",
 })
 {
     /// <summary>Over 100 ms of 16 kHz LINEAR16 (3200 bytes), so the usual chunks pass.</summary>
