@@ -473,9 +473,13 @@ internal sealed class TranslationCall(
                 : endInput.IsCancellationRequested ? InputEnd.Duration
                 : InputEnd.Idle);
         }
-        catch (RpcException ex) when (ex.StatusCode != StatusCode.ResourceExhausted && context.CancellationToken.IsCancellationRequested)
+        catch (RpcException ex) when (ex.StatusCode != StatusCode.ResourceExhausted
+            && (ex.StatusCode is StatusCode.Internal or StatusCode.Cancelled || context.CancellationToken.IsCancellationRequested))
         {
-            // e.g. "Incomplete message": the client reset the stream in the middle of a message.
+            // e.g. "Incomplete message" (INTERNAL): the client reset the stream in the middle of a message.
+            // grpc-dotnet can throw it before the call's token is cancelled, so INTERNAL and CANCELLED must not
+            // depend on that token (they did, and a chaos run under load ended one abandoned stream with
+            // INTERNAL). Other codes (the WebSocket bridge's INVALID_ARGUMENT) are the client's input errors.
             throw new ClientGoneException(ex);
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.ResourceExhausted)
