@@ -12,6 +12,11 @@ namespace LeaPformer.Benchmarks.LongContext;
 /// <param name="WorkingSetDeltaBytes">Process working set minus its value right after the session was created.</param>
 /// <param name="StreamRtf">Decode time over audio time for the 10 s of audio before the checkpoint, as the stream ran (model, detokenizer, updates).</param>
 /// <param name="ElapsedSeconds">Wall time since the bundle's session started.</param>
+/// <param name="BatchedDecoderStepUs">
+/// Fixed-size (LeaP) bundles only, else NaN: the median of N batched decoder ticks of <see cref="LongContextRunner.BatchRows"/>
+/// rows, each row this stream's states at this context (one ONNX call, as the server's batching runs them), divided by the rows:
+/// the cost of one stream's decoder step in a full batch.
+/// </param>
 internal sealed record CheckpointResult(
     string Bundle,
     string Attention,
@@ -27,7 +32,8 @@ internal sealed record CheckpointResult(
     long ManagedHeapBytes,
     long WorkingSetDeltaBytes,
     double StreamRtf,
-    double ElapsedSeconds)
+    double ElapsedSeconds,
+    double BatchedDecoderStepUs = double.NaN)
 {
     public static CheckpointResult NotReached(string bundle, string attention, Checkpoint checkpoint) =>
         new(bundle, attention, checkpoint.Label, checkpoint.Seconds, false, double.NaN, 0, 0, double.NaN, double.NaN, 0, 0, 0, double.NaN, double.NaN);

@@ -10,7 +10,7 @@ internal static class LongContextReport
     public static readonly string[] CsvColumns =
     [
         "bundle", "attention", "checkpoint", "checkpoint_s", "reached", "context_s", "frames_read", "tokens",
-        "decoder_step_us", "encoder_unit_us", "state_bytes", "managed_heap_bytes", "working_set_delta_bytes", "stream_rtf", "elapsed_s",
+        "decoder_step_us", "encoder_unit_us", "state_bytes", "managed_heap_bytes", "working_set_delta_bytes", "stream_rtf", "elapsed_s", "batched_decoder_step_us",
     ];
 
     /// <summary>
@@ -28,7 +28,8 @@ internal static class LongContextReport
         }
 
         output.WriteLine("dec = decoder step, enc = encoder + cross step over one 280 ms unit (median us); state = recurrent state tensors (KiB);");
-        output.WriteLine("WS = process working set since the session started (MiB); x A = decoder step over A's (how many times faster A is)");
+        output.WriteLine("WS = process working set since the session started (MiB); x A = decoder step over A's (how many times faster A is);");
+        output.WriteLine("x A32 = decoder step over A's per-stream cost in a batched tick of 32 (LeaP reference only; softmax streams cannot be stacked)");
         var header = new StringBuilder($"{"context",8}");
         for (int i = 0; i < bundles.Count; i++)
         {
@@ -36,7 +37,7 @@ internal static class LongContextReport
             header.Append(CultureInfo.InvariantCulture, $" | {l + " dec",9} {l + " enc",9} {l + " state",10} {l + " WS",7}");
             if (i > 0)
             {
-                header.Append(CultureInfo.InvariantCulture, $" {"x A",6}");
+                header.Append(CultureInfo.InvariantCulture, $" {"x A",6} {"x A32",6}");
             }
         }
 
@@ -54,8 +55,8 @@ internal static class LongContextReport
                 if (i > 0)
                 {
                     line.Append(r.Reached && refRow.Reached
-                        ? string.Create(CultureInfo.InvariantCulture, $" {r.DecoderStepUs / refRow.DecoderStepUs,6:0.00}")
-                        : $" {"",6}");
+                        ? string.Create(CultureInfo.InvariantCulture, $" {r.DecoderStepUs / refRow.DecoderStepUs,6:0.00} {r.DecoderStepUs / refRow.BatchedDecoderStepUs,6:0.00}")
+                        : $" {"",6} {"",6}");
                 }
             }
 
@@ -82,7 +83,7 @@ internal static class LongContextReport
             lines.Add(string.Join(',', new object[]
             {
                 r.Bundle, r.Attention, r.Checkpoint, r.CheckpointSeconds, r.Reached ? 1 : 0, r.ContextSeconds, r.FramesRead, r.Tokens,
-                r.DecoderStepUs, r.EncoderUnitUs, r.StateBytes, r.ManagedHeapBytes, r.WorkingSetDeltaBytes, r.StreamRtf, r.ElapsedSeconds,
+                r.DecoderStepUs, r.EncoderUnitUs, r.StateBytes, r.ManagedHeapBytes, r.WorkingSetDeltaBytes, r.StreamRtf, r.ElapsedSeconds, r.BatchedDecoderStepUs,
             }.Select(Cell)));
         }
 

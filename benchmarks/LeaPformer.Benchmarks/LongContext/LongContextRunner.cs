@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LeaPformer.Streaming;
+using LeaPformer.Streaming.Internal;
 using Microsoft.ML.OnnxRuntime;
 
 namespace LeaPformer.Benchmarks.LongContext;
@@ -22,6 +23,9 @@ internal sealed class LongContextRunner(TextWriter log)
     private const int RtfWindowChunks = 100;                      // the 10 s before a checkpoint
     private const int WarmupSteps = 5;
 
+    /// <summary>Rows of the batched decoder tick timed for fixed-size bundles (the server's default Batching:MaxBatchSize).</summary>
+    public const int BatchRows = 32;
+
     public IReadOnlyList<CheckpointResult> Run(
         string bundlePath, SpeechTrack track, IReadOnlyList<Checkpoint> checkpoints, int steps, int waitK, double maxSeconds)
     {
@@ -31,6 +35,9 @@ internal sealed class LongContextRunner(TextWriter log)
         string attention = bundle.Metadata.Attention;
         using var session = translator.CreateSession(new Streaming.SessionOptions(waitK) { Endpoint = EndpointOptions.Disabled });
         using var runOptions = new RunOptions();
+        using var scheduler = bundle.Metadata.HasFixedSizeStates ? new BatchScheduler(bundle, BatchRows) : null;
+        var batchRows = Enumerable.Repeat(session, BatchRows).ToList();
+        var batchedTimes = new double[steps];
         var results = new List<CheckpointResult>();
         var updates = new List<SegmentUpdate>(256);
         var chunk = new float[ChunkSamples];
@@ -66,6 +73,7 @@ internal sealed class LongContextRunner(TextWriter log)
             int window = (int)Math.Min(chunks, RtfWindowChunks);
             double rtf = chunkTicks.Take(window).Sum() / (double)Stopwatch.Frequency / (window / 10.0);
             TimeSteps(session, runOptions, decoderTimes, encoderTimes);
+            double batched = scheduler is null ? double.NaN : TimeBatchedDecoder(scheduler, batchRows, batchedTimes);
             long heap = ManagedHeap();
             var result = new CheckpointResult(
                 name,
@@ -82,10 +90,11 @@ internal sealed class LongContextRunner(TextWriter log)
                 heap,
                 WorkingSet() - workingSetStart,
                 rtf,
-                clock.Elapsed.TotalSeconds);
+                clock.Elapsed.TotalSeconds,
+                batched);
             results.Add(result);
             log.WriteLine(FormattableString.Invariant(
-                $"  {name} at {result.Checkpoint,5}: decoder step {result.DecoderStepUs,9:0.0} us, encoder unit {result.EncoderUnitUs,9:0.0} us, state {result.StateBytes / 1024.0,10:0.0} KiB, {result.Tokens} tokens, {result.ElapsedSeconds:0.0} s so far"));
+                $"  {name} at {result.Checkpoint,5}: decoder step {result.DecoderStepUs,9:0.0} us (batched x{BatchRows}: {result.BatchedDecoderStepUs:0.0} us per stream), encoder unit {result.EncoderUnitUs,9:0.0} us, state {result.StateBytes / 1024.0,10:0.0} KiB, {result.Tokens} tokens, {result.ElapsedSeconds:0.0} s so far"));
             next++;
         }
 
@@ -130,6 +139,26 @@ internal sealed class LongContextRunner(TextWriter log)
                 encoderTimes[i] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
             }
         }
+    }
+
+    /// <summary>
+    /// Times batched decoder ticks whose rows are all this stream's states (stacked, one decoder.onnx call,
+    /// unstacked into the stream's pending states, which the next step drops as in <see cref="TimeSteps"/>);
+    /// returns the median tick divided by the rows.
+    /// </summary>
+    private static double TimeBatchedDecoder(BatchScheduler scheduler, List<TranslationSession> rows, double[] times)
+    {
+        for (int i = -WarmupSteps; i < times.Length; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            scheduler.RunDecoders(rows, 0, rows.Count);
+            if (i >= 0)
+            {
+                times[i] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
+            }
+        }
+
+        return Median(times) / rows.Count;
     }
 
     private static double Median(double[] values)
