@@ -105,7 +105,9 @@ public sealed class BrowserTests(ITestOutputHelper output)
         output.WriteLine($"Sent {sent.DurationMs:0} ms; {blocks.Count} blocks of speech found, median gain {medianGain:0.000}, median SNR {medianSnr:0.0} dB, " +
             $"offsets {string.Join(' ', blocks.Select(b => b.Offset).Distinct())} samples");
         Assert.InRange(medianGain, 0.95, 1.05);
-        Assert.True(medianSnr >= 25, $"The audio the page sent is not the file's speech: median SNR {medianSnr:0.0} dB.");
+        // 33 dB on a quiet machine, 22.7 dB seen under CI load (more glitches inside blocks); other speech,
+        // silence or noise would be near 0 dB, so 15 dB still says "this is the file's speech".
+        Assert.True(medianSnr >= 15, $"The audio the page sent is not the file's speech: median SNR {medianSnr:0.0} dB.");
 
         // The page shows exactly what a gRPC stream of the same audio gives.
         using var channel = server.CreateChannel();
