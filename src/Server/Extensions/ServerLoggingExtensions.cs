@@ -42,7 +42,8 @@ public static class ServerLoggingExtensions
                     logger.WriteTo.Console(outputTemplate: TextTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
                 }
             }
-        });
+        }, preserveStaticLogger: true); // each host logs through its own logger, never the process-wide Log.Logger
+                                        // (with several hosts in one process, as in the tests, the last one built would get every host's events)
         return builder;
     }
 }
