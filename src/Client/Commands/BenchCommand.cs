@@ -24,22 +24,8 @@ internal static class BenchCommand
     public static Command Create(Func<Uri, GrpcChannel> openChannel)
     {
         var server = CliApp.ServerOption();
-        var metrics = new Option<Uri>("--metrics")
-        {
-            Description = "The server's Prometheus endpoint (scraped before, during and after the run).",
-            DefaultValueFactory = _ => new Uri(DefaultMetrics),
-            CustomParser = result =>
-            {
-                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
-                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
-                {
-                    return uri;
-                }
-
-                result.AddError($"--metrics must be an http:// or https:// address, not '{text}'.");
-                return null;
-            },
-        };
+        var metrics = CliApp.HttpUriOption(
+            "--metrics", "The server's Prometheus endpoint (scraped before, during and after the run).", DefaultMetrics);
         var noMetrics = new Option<bool>("--no-metrics") { Description = "Do not scrape the server: client-side figures only." };
         var wav = new Option<FileInfo>("--wav") { Description = $"The WAV every stream sends (default {DefaultWav}, looked up from here and above the program)." };
         var streams = new Option<int>("--streams", "-n") { Description = "Concurrent streams.", DefaultValueFactory = _ => 1 };

@@ -26,20 +26,25 @@ internal static class CliApp
         DisposeHttpClient = true,
     });
 
-    public static Option<Uri> ServerOption() => new("--server", "-s")
-    {
-        Description = "The server's address: http:// (HTTP/2 without TLS) or https://.",
-        DefaultValueFactory = _ => new Uri(DefaultServer),
-        CustomParser = result =>
-        {
-            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
-            if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
-            {
-                return uri;
-            }
+    public static Option<Uri> ServerOption()
+        => HttpUriOption("--server", "The server's address: http:// (HTTP/2 without TLS) or https://.", DefaultServer, "-s");
 
-            result.AddError($"--server must be an http:// or https:// address, not '{text}'.");
-            return null;
-        },
-    };
+    /// <summary>An option holding an absolute http:// or https:// address; anything else is a parse error naming the option.</summary>
+    public static Option<Uri> HttpUriOption(string name, string description, string defaultValue, params string[] aliases)
+        => new(name, aliases)
+        {
+            Description = description,
+            DefaultValueFactory = _ => new Uri(defaultValue),
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+                {
+                    return uri;
+                }
+
+                result.AddError($"{name} must be an http:// or https:// address, not '{text}'.");
+                return null;
+            },
+        };
 }
