@@ -75,6 +75,8 @@ public static class TranslationServiceExtensions
         builder.Services.AddSingleton<ModelReadiness>();
         builder.Services.AddSingleton<StreamLimiter>();
         builder.Services.AddSingleton<ApiKeyRegistry>();
+        builder.Services.AddSingleton<ModelInfoSource>();
+        builder.Services.AddSingleton<TranslationCallFactory>();
         builder.Services.AddHostedService<ModelWarmupService>();
         // A hosted service registered after Kestrel's stops before it: holds shutdown until streams end.
         builder.Services.AddSingleton<ShutdownCoordinator>();

@@ -19,7 +19,7 @@ internal sealed class ApiKeyInterceptor(ApiKeyRegistry keys, ILogger<ApiKeyInter
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
         var key = Authenticate(context);
-        using var scope = BeginScope(key);
+        using var scope = BeginKeyScope(logger, key);
         return await continuation(request, context);
     }
 
@@ -29,7 +29,7 @@ internal sealed class ApiKeyInterceptor(ApiKeyRegistry keys, ILogger<ApiKeyInter
         IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
     {
         var key = Authenticate(context);
-        using var scope = BeginScope(key);
+        using var scope = BeginKeyScope(logger, key);
         return await continuation(requestStream, context);
     }
 
@@ -37,7 +37,7 @@ internal sealed class ApiKeyInterceptor(ApiKeyRegistry keys, ILogger<ApiKeyInter
         TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
         var key = Authenticate(context);
-        using var scope = BeginScope(key);
+        using var scope = BeginKeyScope(logger, key);
         await continuation(request, responseStream, context);
     }
 
@@ -48,29 +48,43 @@ internal sealed class ApiKeyInterceptor(ApiKeyRegistry keys, ILogger<ApiKeyInter
         DuplexStreamingServerMethod<TRequest, TResponse> continuation)
     {
         var key = Authenticate(context);
-        using var scope = BeginScope(key);
+        using var scope = BeginKeyScope(logger, key);
         if (key is null)
         {
             await continuation(requestStream, responseStream, context);
             return;
         }
 
+        await RunWithinKeyLimitAsync(key, logger, CallObservabilityInterceptor.StreamId(context),
+            () => continuation(requestStream, responseStream, context));
+    }
+
+    /// <summary>
+    /// Runs a stream holding one of its key's MaxStreams slots (released when it ends); past the
+    /// limit, RESOURCE_EXHAUSTED, logged. The gRPC calls and the WebSocket bridge both go through here.
+    /// </summary>
+    internal static async Task RunWithinKeyLimitAsync(ApiKeyRegistry.ApiKey key, ILogger logger, string streamId, Func<Task> stream)
+    {
         if (!key.TryAcquire())
         {
-            ServerLog.KeyStreamLimitReached(logger, CallObservabilityInterceptor.StreamId(context), key.Name, key.MaxStreams);
+            ServerLog.KeyStreamLimitReached(logger, streamId, key.Name, key.MaxStreams);
             throw new RpcException(new Status(StatusCode.ResourceExhausted,
                 $"This API key ('{key.Name}') already holds its limit of {key.MaxStreams} streams; end one or retry later."));
         }
 
         try
         {
-            await continuation(requestStream, responseStream, context);
+            await stream();
         }
         finally
         {
             key.Release();
         }
     }
+
+    /// <summary>A log scope naming the key's owner (<see cref="ApiKeyProperty"/>), never the key; null without a key.</summary>
+    internal static IDisposable? BeginKeyScope(ILogger logger, ApiKeyRegistry.ApiKey? key)
+        => key is null ? null : logger.BeginScope(new Dictionary<string, object> { [ApiKeyProperty] = key.Name });
 
     /// <summary>The caller's key; null when no keys are configured (every call is served).</summary>
     private ApiKeyRegistry.ApiKey? Authenticate(ServerCallContext context)
@@ -110,6 +124,4 @@ internal sealed class ApiKeyInterceptor(ApiKeyRegistry keys, ILogger<ApiKeyInter
         return string.IsNullOrEmpty(apiKey) ? null : apiKey;
     }
 
-    private IDisposable? BeginScope(ApiKeyRegistry.ApiKey? key)
-        => key is null ? null : logger.BeginScope(new Dictionary<string, object> { [ApiKeyProperty] = key.Name });
 }

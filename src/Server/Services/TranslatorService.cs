@@ -1,23 +1,14 @@
 using Grpc.Core;
 using LeaPformer.Contracts.V1;
 using LeaPformer.Server.Internal;
-using LeaPformer.Server.Options;
-using Microsoft.Extensions.Options;
 using GrpcTranslator = LeaPformer.Contracts.V1.Translator;
 
 namespace LeaPformer.Server.Services;
 
 /// <summary>The leapformer.v1.Translator gRPC service (protos/leapformer/v1/translation.proto).</summary>
 internal sealed class TranslatorService(
-    LoadedModel model,
-    SessionFactory sessions,
-    SessionDecoder decoder,
-    StreamLimiter limiter,
-    ShutdownCoordinator shutdown,
-    ServerMetrics metrics,
-    ModelReadiness readiness,
-    ApiKeyRegistry keys,
-    IOptions<StreamingOptions> options,
+    TranslationCallFactory calls,
+    ModelInfoSource info,
     ILogger<TranslatorService> logger)
     : GrpcTranslator.TranslatorBase
 {
@@ -25,8 +16,8 @@ internal sealed class TranslatorService(
         IAsyncStreamReader<StreamingTranslateRequest> requestStream,
         IServerStreamWriter<StreamingTranslateResponse> responseStream,
         ServerCallContext context)
-        => new TranslationCall(model, sessions, decoder, limiter, shutdown, metrics, options.Value, logger, context).RunAsync(requestStream, responseStream);
+        => calls.Create(logger, context).RunAsync(requestStream, responseStream);
 
     public override Task<ModelInfo> GetModelInfo(GetModelInfoRequest request, ServerCallContext context)
-        => Task.FromResult(ResponseFactory.Info(model, options.Value, sessions, keys.Enabled, readiness.IsReady && !shutdown.IsStopping));
+        => Task.FromResult(info.Current());
 }

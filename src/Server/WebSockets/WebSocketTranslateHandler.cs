@@ -15,11 +15,7 @@ namespace LeaPformer.Server.WebSockets;
 /// OK closes it normally; any other status is sent as an error message first (docs/web-demo.md).
 /// </summary>
 internal sealed class WebSocketTranslateHandler(
-    LoadedModel model,
-    SessionFactory sessions,
-    SessionDecoder decoder,
-    StreamLimiter limiter,
-    ShutdownCoordinator shutdown,
+    TranslationCallFactory calls,
     ServerMetrics metrics,
     ApiKeyRegistry keys,
     IOptions<StreamingOptions> streaming,
@@ -85,26 +81,11 @@ internal sealed class WebSocketTranslateHandler(
         }
 
         var key = await AuthenticateAsync(requests, context, id);
-        using var keyScope = logger.BeginScope(new Dictionary<string, object> { [ApiKeyInterceptor.ApiKeyProperty] = key.Name });
-        if (!key.TryAcquire())
-        {
-            ServerLog.KeyStreamLimitReached(logger, id, key.Name, key.MaxStreams);
-            throw new RpcException(new Status(StatusCode.ResourceExhausted,
-                $"This API key ('{key.Name}') already holds its limit of {key.MaxStreams} streams; end one or retry later."));
-        }
-
-        try
-        {
-            await NewCall(context).RunAsync(requests, responses);
-        }
-        finally
-        {
-            key.Release();
-        }
+        using var keyScope = ApiKeyInterceptor.BeginKeyScope(logger, key);
+        await ApiKeyInterceptor.RunWithinKeyLimitAsync(key, logger, id, () => NewCall(context).RunAsync(requests, responses));
     }
 
-    private TranslationCall NewCall(WebSocketCallContext context)
-        => new(model, sessions, decoder, limiter, shutdown, metrics, streaming.Value, logger, context);
+    private TranslationCall NewCall(WebSocketCallContext context) => calls.Create(logger, context);
 
     /// <summary>
     /// A browser cannot set headers on a WebSocket, so the key comes in the first message
