@@ -9,6 +9,10 @@
 #       --voices 40 --heldout-voices 2 --copies 2 --augment true --num-dev 100 --num-test 150
 #   (--spm-model FILE reuses a SentencePiece model, e.g. a bundle's, instead of training one)
 #   (--data-root DIR puts data/<name> elsewhere, e.g. a temp dir in tests)
+#   # a wider domain that keeps a base data set whole (its dev/test sentences, its training audio,
+#   # its SentencePiece model and CMVN) and adds the new sentences, rendered --copies times:
+#   ./prepare.sh --name wide2k --base narrow1k --top-words 2000 --min-words 4 --max-words 10 \
+#       --voices 40 --heldout-voices 2 --copies 1 --augment true --num-dev 100 --num-test 150
 # Stages:
 #   0 English sentences (WordNet examples + de-en dictionary)  -> <data-root>/<name>/en.txt
 #   1 apertium eng-spa, drop unknown-word marks                -> <data-root>/<name>/pairs.tsv
@@ -36,6 +40,8 @@ copies=1
 heldout_voices=0
 augment=false
 spm_model=""
+base=""
+num_pairs_given=0  # with --base: cap on the new pairs (0 = all)
 seed=1
 jobs=2
 
@@ -45,7 +51,7 @@ while [ $# -gt 0 ]; do
     --stop-stage) stop_stage=$2 ;;
     --name) name=$2 ;;
     --data-root) data_root=$2 ;;
-    --num-pairs) num_pairs=$2 ;;
+    --num-pairs) num_pairs=$2; num_pairs_given=$2 ;;
     --voices) voices=$2 ;;
     --vocab-size) vocab_size=$2 ;;
     --num-dev) num_dev=$2 ;;
@@ -57,6 +63,7 @@ while [ $# -gt 0 ]; do
     --heldout-voices) heldout_voices=$2 ;;
     --augment) augment=$2 ;;
     --spm-model) spm_model=$2 ;;
+    --base) base=$2 ;;
     --seed) seed=$2 ;;
     --jobs) jobs=$2 ;;
     *) echo "unknown option $1" >&2; exit 1 ;;
@@ -100,6 +107,38 @@ fi
 $augment && synth_args+=(--augment)
 lang_args=()
 [ -n "$spm_model" ] && lang_args+=(--spm-model "$spm_model")
+if [ -n "$base" ]; then
+  # Extension of data/<base>: same seed, so synthesize.py draws the same seen and held-out
+  # voices; the base pairs come first, so make_manifests takes the same dev/test sentences.
+  bdir=$data_root/$base
+  for f in pairs.tsv utts.tsv utts.tsv.voices lang/spm.model lang/cmvn.json; do
+    [ -f "$bdir/$f" ] || { echo "--base $base: $bdir/$f is missing" >&2; exit 1; }
+  done
+  new_sent_args=(--num 0 --seed "$seed" --max-words "$max_words" --min-words "$min_words"
+                 --exclude "$bdir/pairs.tsv")
+  [ "$top_words" != 0 ] && new_sent_args+=(--top-words "$top_words")
+  new_synth_args=(--copies "$copies" --heldout-voices "$heldout_voices" --prefix x)
+  $augment && new_synth_args+=(--augment)
+  run_stage 0 "English sentences not in $base" \
+    $PY local/make_sentences.py "${new_sent_args[@]}" --out "$dir/en.txt"
+  run_stage 1 "apertium eng-spa (new sentences), after $base's pairs" \
+    bash -c "$PY local/translate.py --en '$dir/en.txt' --out '$dir/pairs_new.tsv' \
+               --max-pairs $num_pairs_given \
+             && cat '$bdir/pairs.tsv' '$dir/pairs_new.tsv' > '$dir/pairs.tsv'"
+  run_stage 2 "speech synthesis of the new pairs ($voices voices), after $base's" \
+    bash -c "$PY local/synthesize.py --pairs '$dir/pairs_new.tsv' --wav-dir '$dir/wav' \
+               --voices $voices --seed $seed --jobs $jobs ${new_synth_args[*]} \
+               --out '$dir/utts_new.tsv' \
+             && cat '$bdir/utts.tsv' '$dir/utts_new.tsv' > '$dir/utts.tsv' \
+             && cp '$bdir/utts.tsv.voices' '$dir/utts.tsv.voices'"
+  run_stage 3 "manifests" \
+    $PY local/make_manifests.py --utts "$dir/utts.tsv" --out-dir "$dir/manifests" \
+      --num-dev "$num_dev" --num-test "$num_test" --by-sentence
+  run_stage 4 "SentencePiece + CMVN of $base" \
+    bash -c "mkdir -p '$dir/lang' && cp '$bdir'/lang/* '$dir/lang/'"
+  log "data ready in $dir"
+  exit 0
+fi
 run_stage 0 "English sentences" \
   $PY local/make_sentences.py "${sent_args[@]}" --out "$dir/en.txt"
 run_stage 1 "apertium eng-spa" \

@@ -10,6 +10,10 @@
 #   ./run.sh --recipe narrow1k --resume ../models/demo-small/averaged.pt --name demo-small-r2 --steps 4000
 #       # continue from the bundle's averaged weights (fresh optimizer, step 0), same data, and the
 #       # bundle's spm.model reused (prepare.sh --spm-model)
+#   ./run.sh --recipe wide2k --attention leap --threads 1 --steps 6000 --max-seconds 4200 \
+#       --resume ../models/demo-small/averaged.pt --name demo-small-w2k
+#       # narrow1k + the other sentences of the top-2000-word domain (prepare.sh --base narrow1k),
+#       # warm-started; --threads 1 lets the LeaP and the softmax run train side by side
 #   ./run.sh --stage 2            # skip data preparation (stages: 0 data, 1 train, 2 average+export, 3 decode)
 # Writes: data/<data>/..., exp/<name>/checkpoint-*.pt, exp/<name>/averaged.pt,
 #         <bundle-dir> (default exp/<name>/bundle; ../models/<name> with --publish),
@@ -29,6 +33,8 @@ steps=2500
 avg=3
 recipe=demo5k
 resume=""
+threads=2
+max_seconds=0
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -41,6 +47,8 @@ while [ $# -gt 0 ]; do
     --steps) steps=$2 ;;
     --recipe) recipe=$2 ;;
     --resume) resume=$2 ;;
+    --threads) threads=$2 ;;
+    --max-seconds) max_seconds=$2 ;;
     *) echo "unknown option $1" >&2; exit 1 ;;
   esac
   shift 2
@@ -70,6 +78,18 @@ elif [ "$recipe" = narrow1k ]; then
   train_args=(--num-steps "$steps" --batch-frames 4000 --warmup-steps 400 --lr 3e-3
               --save-every-n 250 --keep-last-k 6 --valid-every-n 500 --log-every-n 50)
   avg=4
+elif [ "$recipe" = wide2k ]; then
+  data=wide2k
+  name=${name:-demo-small$([ "$attention" = softmax ] && echo -softmax || true)}
+  base_args=(--top-words 1000 --min-words 4 --max-words 10 --num-pairs 4000 --voices 40
+             --heldout-voices 2 --copies 2 --augment true --vocab-size 500
+             --num-dev 100 --num-test 150)
+  prep_args=(--base narrow1k --top-words 2000 --min-words 4 --max-words 10 --voices 40
+             --heldout-voices 2 --copies 1 --augment true --num-dev 100 --num-test 150)
+  model_args=(--d-model 128 --num-heads 4 --encoder-layers 4 --decoder-layers 2 --ffn-dim 512)
+  train_args=(--num-steps "$steps" --batch-frames 4000 --warmup-steps 400 --lr 2e-3
+              --save-every-n 250 --keep-last-k 6 --valid-every-n 500 --log-every-n 50)
+  avg=4
 else
   name=${name:-demo-small$([ "$attention" = softmax ] && echo -softmax || true)}
   prep_args=(--num-pairs 5000 --voices 16 --vocab-size 500 --num-dev 100 --num-test 100)
@@ -83,13 +103,15 @@ $publish && bundle=../models/$name
 
 if [ "$stage" -le 0 ] && [ "$stop_stage" -ge 0 ]; then
   log "Stage 0: data ($data)"
+  [ "$data" = wide2k ] && ./prepare.sh --name narrow1k "${base_args[@]}"
   ./prepare.sh --name "$data" "${prep_args[@]}"
 fi
 if [ "$stage" -le 1 ] && [ "$stop_stage" -ge 1 ]; then
   log "Stage 1: train $name ($attention)"
   $PY train.py --manifest-dir "data/$data/manifests" --lang-dir "data/$data/lang" \
     --exp-dir "$exp" --attention "$attention" --ctc-weight 0.5 \
-    "${model_args[@]}" "${train_args[@]}" ${resume:+--resume "$resume"}
+    "${model_args[@]}" "${train_args[@]}" ${resume:+--resume "$resume"} \
+    --num-threads "$threads" --max-seconds "$max_seconds"
 fi
 if [ "$stage" -le 2 ] && [ "$stop_stage" -ge 2 ]; then
   log "Stage 2: average last $avg checkpoints, export bundle to $bundle"

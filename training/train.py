@@ -80,6 +80,8 @@ def get_parser() -> argparse.ArgumentParser:
     parser.add_argument("--resume", default="",
                         help="checkpoint (full resume) or averaged weights (weights only)")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--num-threads", type=int, default=2,
+                        help="torch CPU threads (1 lets two runs share 2 cores side by side)")
     parser.add_argument("--cache-features", type=str2bool, default=True)
     add_model_arguments(parser)
     return parser
@@ -187,7 +189,7 @@ def make_loader(rows, sp, cmvn, params, shuffle):
 
 def run(params: AttributeDict) -> dict:
     """Trains; returns the last logged stats. Usable from tests."""
-    setup_torch()
+    setup_torch(params.get("num_threads", 2))
     os.makedirs(params.exp_dir, exist_ok=True)
     setup_logger(os.path.join(params.exp_dir, "log", "train.log"))
     torch.manual_seed(params.seed)

@@ -17,10 +17,10 @@ class AttributeDict(dict):
         self[key] = value
 
 
-def setup_torch() -> None:
-    """2 shared CPU cores; mkldnn off because this torch's Conv1d backward with it
+def setup_torch(num_threads: int = 2) -> None:
+    """2 shared CPU cores by default; mkldnn off because this torch's Conv1d backward with it
     intermittently returns huge gradients here (-> NaN)."""
-    torch.set_num_threads(2)
+    torch.set_num_threads(num_threads)
     torch.backends.mkldnn.enabled = False
 
 

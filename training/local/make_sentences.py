@@ -6,6 +6,8 @@ Usage:
   /usr/bin/python3 local/make_sentences.py --num 600 --seed 1 --out data/en.txt
   # narrow domain: only sentences whose words are all among the N most frequent of the pool
   /usr/bin/python3 local/make_sentences.py --num 0 --top-words 1000 --min-words 4 --out data/en.txt
+  # a wider domain without the sentences another data set already has (its pairs.tsv)
+  /usr/bin/python3 local/make_sentences.py --num 0 --top-words 2000 --exclude data/narrow1k/pairs.tsv ...
 Writes: the output file, one sentence per line (lower ASCII only, 3..10 words).
 """
 import argparse
@@ -59,6 +61,8 @@ def main():
     p.add_argument("--top-words", type=int, default=0,
                    help="keep only sentences whose words are all among the N most frequent "
                         "words of the cleaned pool (0 = no restriction)")
+    p.add_argument("--exclude", default="",
+                   help="tsv whose first column lists sentences to leave out (case-insensitive)")
     p.add_argument("--out", required=True)
     a = p.parse_args()
     pool = [c for c in (clean(s) for s in list(from_wordnet()) + list(from_trans())) if c]
@@ -67,6 +71,9 @@ def main():
         counts = collections.Counter(w for s in pool for w in words(s))
         allowed = {w for w, _ in counts.most_common(a.top_words)}
     seen, cands = set(), []
+    if a.exclude:
+        with open(a.exclude, encoding="utf-8") as f:
+            seen = {line.split("\t", 1)[0].strip().rstrip(".").lower() for line in f}
     for s in pool:
         if not a.min_words <= len(s.split()) <= a.max_words:
             continue

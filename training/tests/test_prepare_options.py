@@ -49,3 +49,51 @@ def test_by_sentence_split_holds_out_sentences_and_voices(tmp_path):
     assert [r["id"] for r in dev] == ["utt00003", "utt00004"]
     assert len(train) == 10 and {r["speaker"] for r in train} == {"espeak:a", "espeak:b"}
     assert not {r["src_text"] for r in train} & {r["src_text"] for r in test + dev}
+
+
+def test_exclude_leaves_out_a_base_data_sets_sentences(tmp_path):
+    script = os.path.join(TRAINING, "local", "make_sentences.py")
+    args = ["--num", "0", "--top-words", "300", "--min-words", "4", "--max-words", "6"]
+    full = tmp_path / "full.txt"
+    subprocess.run([PY, script, *args, "--out", str(full)], check=True, capture_output=True)
+    lines = full.read_text().splitlines()
+    base = tmp_path / "pairs.tsv"  # a base data set's pairs: "English.<TAB>Spanish"
+    base.write_text("".join(f"{s.upper()}\tx\n" for s in lines[:20]))
+    rest = tmp_path / "rest.txt"
+    subprocess.run([PY, script, *args, "--exclude", str(base), "--out", str(rest)],
+                   check=True, capture_output=True)
+    kept = rest.read_text().splitlines()
+    assert sorted(kept) == sorted(lines[20:])
+
+
+def test_base_extension_keeps_the_base_split_and_adds_new_sentences(tmp_path):
+    """prepare.sh --base: base pairs and audio first (same dev/test), new pairs synthesized."""
+    base = tmp_path / "base"
+    (base / "lang").mkdir(parents=True)
+    (base / "lang" / "spm.model").write_bytes(b"spm")
+    (base / "lang" / "cmvn.json").write_text("{}")
+    pairs, utts = [], []
+    for i in range(4):  # sentence 0 = test, 1 = dev (each also by a held-out voice), 2-3 train
+        en, es = f"Base sentence number {i}.", f"Frase {i}."
+        pairs.append(f"{en}\t{es}\n")
+        utts.append(f"utt{i:05d}\t/x/utt{i:05d}.wav\t32000\tespeak:a\t{en}\t{es}\n")
+        if i < 2:
+            utts.append(f"utt{i:05d}u\t/x/utt{i:05d}u.wav\t32000\tespeak:held\t{en}\t{es}\n")
+    (base / "pairs.tsv").write_text("".join(pairs))
+    (base / "utts.tsv").write_text("".join(utts))
+    (base / "utts.tsv.voices").write_text("seen\tespeak:a\nheldout\tespeak:held\n")
+    subprocess.run([os.path.join(TRAINING, "prepare.sh"), "--data-root", str(tmp_path),
+                    "--name", "wide", "--base", "base", "--top-words", "300", "--min-words", "4",
+                    "--max-words", "6", "--num-pairs", "3", "--voices", "3",
+                    "--heldout-voices", "1", "--copies", "1", "--num-dev", "1", "--num-test", "1"],
+                   check=True, capture_output=True)
+    wide = tmp_path / "wide"
+    m = wide / "manifests"
+    assert [r["id"] for r in read_manifest(str(m / "test.tsv"))] == ["utt00000"]
+    assert [r["id"] for r in read_manifest(str(m / "test_unseen.tsv"))] == ["utt00000u"]
+    assert [r["id"] for r in read_manifest(str(m / "dev.tsv"))] == ["utt00001"]
+    train = [r["id"] for r in read_manifest(str(m / "train.tsv"))]
+    assert train[:2] == ["utt00002", "utt00003"] and len(train) == 5
+    assert all(re.fullmatch(r"x\d{5}", i) for i in train[2:])
+    assert len(list((wide / "wav").glob("x*.wav"))) == 3
+    assert (wide / "lang" / "spm.model").read_bytes() == b"spm"
