@@ -67,29 +67,27 @@ if $tiny; then
   train_args=(--num-steps 30 --batch-frames 4000 --warmup-steps 10 --save-every-n 10
               --valid-every-n 30 --log-every-n 10)
   avg=2
-elif [ "$recipe" = narrow1k ]; then
-  data=narrow1k
+elif [ "$recipe" = narrow1k ] || [ "$recipe" = wide2k ]; then
+  # narrow1k: top-1000-word sentences, 2 renderings each; wide2k: narrow1k + the rest of the
+  # top-2000-word domain, 1 rendering each (prepare.sh --base), trained with a lower peak lr
   name=${name:-demo-small$([ "$attention" = softmax ] && echo -softmax || true)}
-  prep_args=(--top-words 1000 --min-words 4 --max-words 10 --num-pairs 4000 --voices 40
-             --heldout-voices 2 --copies 2 --augment true --vocab-size 500
-             --num-dev 100 --num-test 150)
-  [ -n "$resume" ] && prep_args+=(--spm-model "$(dirname "$resume")/spm.model")
+  narrow1k_args=(--top-words 1000 --min-words 4 --max-words 10 --num-pairs 4000 --voices 40
+                 --heldout-voices 2 --copies 2 --augment true --vocab-size 500
+                 --num-dev 100 --num-test 150)
   model_args=(--d-model 128 --num-heads 4 --encoder-layers 4 --decoder-layers 2 --ffn-dim 512)
-  train_args=(--num-steps "$steps" --batch-frames 4000 --warmup-steps 400 --lr 3e-3
+  train_args=(--num-steps "$steps" --batch-frames 4000 --warmup-steps 400
               --save-every-n 250 --keep-last-k 6 --valid-every-n 500 --log-every-n 50)
   avg=4
-elif [ "$recipe" = wide2k ]; then
-  data=wide2k
-  name=${name:-demo-small$([ "$attention" = softmax ] && echo -softmax || true)}
-  base_args=(--top-words 1000 --min-words 4 --max-words 10 --num-pairs 4000 --voices 40
-             --heldout-voices 2 --copies 2 --augment true --vocab-size 500
-             --num-dev 100 --num-test 150)
-  prep_args=(--base narrow1k --top-words 2000 --min-words 4 --max-words 10 --voices 40
-             --heldout-voices 2 --copies 1 --augment true --num-dev 100 --num-test 150)
-  model_args=(--d-model 128 --num-heads 4 --encoder-layers 4 --decoder-layers 2 --ffn-dim 512)
-  train_args=(--num-steps "$steps" --batch-frames 4000 --warmup-steps 400 --lr 2e-3
-              --save-every-n 250 --keep-last-k 6 --valid-every-n 500 --log-every-n 50)
-  avg=4
+  data=$recipe
+  if [ "$recipe" = narrow1k ]; then
+    prep_args=("${narrow1k_args[@]}")
+    [ -n "$resume" ] && prep_args+=(--spm-model "$(dirname "$resume")/spm.model")
+    train_args+=(--lr 3e-3)
+  else
+    prep_args=(--base narrow1k --top-words 2000 --min-words 4 --max-words 10 --voices 40
+               --heldout-voices 2 --copies 1 --augment true --num-dev 100 --num-test 150)
+    train_args+=(--lr 2e-3)
+  fi
 else
   name=${name:-demo-small$([ "$attention" = softmax ] && echo -softmax || true)}
   prep_args=(--num-pairs 5000 --voices 16 --vocab-size 500 --num-dev 100 --num-test 100)
@@ -103,7 +101,7 @@ $publish && bundle=../models/$name
 
 if [ "$stage" -le 0 ] && [ "$stop_stage" -ge 0 ]; then
   log "Stage 0: data ($data)"
-  [ "$data" = wide2k ] && ./prepare.sh --name narrow1k "${base_args[@]}"
+  [ "$data" = wide2k ] && ./prepare.sh --name narrow1k "${narrow1k_args[@]}"
   ./prepare.sh --name "$data" "${prep_args[@]}"
 fi
 if [ "$stage" -le 1 ] && [ "$stop_stage" -ge 1 ]; then
