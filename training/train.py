@@ -189,7 +189,7 @@ def make_loader(rows, sp, cmvn, params, shuffle):
 
 def run(params: AttributeDict) -> dict:
     """Trains; returns the last logged stats. Usable from tests."""
-    setup_torch(params.get("num_threads", 2))
+    setup_torch(params.num_threads)
     os.makedirs(params.exp_dir, exist_ok=True)
     setup_logger(os.path.join(params.exp_dir, "log", "train.log"))
     torch.manual_seed(params.seed)
