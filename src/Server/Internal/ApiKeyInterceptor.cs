@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 
@@ -94,17 +96,25 @@ internal sealed class ApiKeyInterceptor(ApiKeyRegistry keys, ILogger<ApiKeyInter
             return null;
         }
 
-        var presented = PresentedKey(context.RequestHeaders);
-        var key = presented is null ? null : keys.Find(presented);
-        if (key is not null)
+        return FindOrRefuse(keys, PresentedKey(context.RequestHeaders), logger, CallObservabilityInterceptor.StreamId(context), context.Method,
+            "The call carried {0}. Send a key of this server as 'authorization: Bearer KEY' or 'x-api-key: KEY' metadata.");
+    }
+
+    /// <summary>
+    /// The presented key's entry; for no key or an unknown one, logs it and throws UNAUTHENTICATED with
+    /// <paramref name="message"/> ({0} = "no API key" or "an unknown API key"). gRPC calls and the WebSocket bridge both use it.
+    /// </summary>
+    internal static ApiKeyRegistry.ApiKey FindOrRefuse(
+        ApiKeyRegistry keys, string? presented, ILogger logger, string streamId, string method, [StringSyntax(StringSyntaxAttribute.CompositeFormat)] string message)
+    {
+        if (!string.IsNullOrEmpty(presented) && keys.Find(presented) is { } key)
         {
             return key;
         }
 
-        var reason = presented is null ? "no API key" : "an unknown API key";
-        ServerLog.Unauthenticated(logger, CallObservabilityInterceptor.StreamId(context), context.Method, reason);
-        throw new RpcException(new Status(StatusCode.Unauthenticated,
-            $"The call carried {reason}. Send a key of this server as 'authorization: Bearer KEY' or 'x-api-key: KEY' metadata."));
+        var reason = string.IsNullOrEmpty(presented) ? "no API key" : "an unknown API key";
+        ServerLog.Unauthenticated(logger, streamId, method, reason);
+        throw new RpcException(new Status(StatusCode.Unauthenticated, string.Format(CultureInfo.InvariantCulture, message, reason)));
     }
 
     /// <summary>The key from "authorization: Bearer KEY", else from "x-api-key"; null when neither is there.</summary>
@@ -123,5 +133,4 @@ internal sealed class ApiKeyInterceptor(ApiKeyRegistry keys, ILogger<ApiKeyInter
         var apiKey = headers.GetValue("x-api-key")?.Trim();
         return string.IsNullOrEmpty(apiKey) ? null : apiKey;
     }
-
 }

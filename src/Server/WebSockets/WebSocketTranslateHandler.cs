@@ -111,16 +111,8 @@ internal sealed class WebSocketTranslateHandler(
             throw new RpcException(new Status(StatusCode.Cancelled, "The client went away."));
         }
 
-        var presented = requests.ApiKey;
-        if (!string.IsNullOrEmpty(presented) && keys.Find(presented) is { } key)
-        {
-            return key;
-        }
-
-        var reason = string.IsNullOrEmpty(presented) ? "no API key" : "an unknown API key";
-        ServerLog.Unauthenticated(logger, id, WebSocketCallContext.Path, reason);
-        throw new RpcException(new Status(StatusCode.Unauthenticated,
-            $"The stream carried {reason}. This server requires one: send it as \"apiKey\" next to \"config\" in the first message."));
+        return ApiKeyInterceptor.FindOrRefuse(keys, requests.ApiKey, logger, id, WebSocketCallContext.Path,
+            "The stream carried {0}. This server requires one: send it as \"apiKey\" next to \"config\" in the first message.");
     }
 
     /// <summary>
