@@ -29,6 +29,20 @@ internal static class CliApp
     public static Option<Uri> ServerOption()
         => HttpUriOption("--server", "The server's address: http:// (HTTP/2 without TLS) or https://.", DefaultServer, "-s");
 
+    /// <summary>--timeout: seconds to wait for a one-call answer (info, health), default 5, more than 0 and at most 3600.</summary>
+    public static Option<double> TimeoutOption()
+    {
+        var timeout = new Option<double>("--timeout") { Description = "Seconds to wait for the answer.", DefaultValueFactory = _ => 5 };
+        timeout.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double>() is not (> 0 and <= 3600))
+            {
+                r.AddError("--timeout must be more than 0 and at most 3600 seconds.");
+            }
+        });
+        return timeout;
+    }
+
     /// <summary>An option holding an absolute http:// or https:// address; anything else is a parse error naming the option.</summary>
     public static Option<Uri> HttpUriOption(string name, string description, string defaultValue, params string[] aliases)
         => new(name, aliases)

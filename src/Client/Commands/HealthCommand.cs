@@ -23,14 +23,7 @@ internal static class HealthCommand
             Description = "The service to ask about: \"\" (the whole server, the default) or leapformer.v1.Translator.",
             DefaultValueFactory = _ => "",
         };
-        var timeout = new Option<double>("--timeout") { Description = "Seconds to wait for the answer.", DefaultValueFactory = _ => 5 };
-        timeout.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<double>() is not (> 0 and <= 3600))
-            {
-                r.AddError("--timeout must be more than 0 and at most 3600 seconds.");
-            }
-        });
+        var timeout = CliApp.TimeoutOption();
 
         var command = new Command("health", "Ask the server's grpc.health.v1 service; exit 0 only when it is SERVING.") { server, service, timeout };
         command.SetAction(async (parse, cancellationToken) =>

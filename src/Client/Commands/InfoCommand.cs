@@ -11,7 +11,7 @@ internal static class InfoCommand
     public static Command Create()
     {
         var server = CliApp.ServerOption();
-        var timeout = new Option<double>("--timeout") { Description = "Seconds to wait for the answer.", DefaultValueFactory = _ => 5 };
+        var timeout = CliApp.TimeoutOption();
         var command = new Command("info", "Print the model the server serves (GetModelInfo).") { server, timeout };
         command.SetAction(async (parse, cancellationToken) =>
         {
