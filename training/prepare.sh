@@ -23,7 +23,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-PY=/usr/bin/python3
+PY=${PY:-/usr/bin/python3}  # PY=python3 where that one has the packages (a GPU machine)
 stage=0
 stop_stage=4
 name=demo

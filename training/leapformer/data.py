@@ -5,6 +5,7 @@ Manifest columns: id  audio  n_frames  tgt_text  speaker  src_text
 fbank frames).
 """
 import csv
+import multiprocessing
 import os
 import random
 from typing import Dict, Iterator, List
@@ -60,6 +61,18 @@ class S2TDataset(Dataset):
             self.cache[idx] = feats
         return feats
 
+    def preload(self, jobs: int) -> None:
+        """Fills the feature cache with `jobs` processes (fork: they inherit self)."""
+        if self.cache is None:
+            raise ValueError("preload needs the feature cache")
+        global _PRELOADING
+        _PRELOADING = self
+        todo = [i for i in range(len(self.rows)) if i not in self.cache]
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=_one_thread) as pool:
+            for i, feats in zip(todo, pool.imap(_features_of, todo, chunksize=64)):
+                self.cache[i] = torch.from_numpy(feats)
+        _PRELOADING = None
+
     def __getitem__(self, idx: int):
         r = self.rows[idx]
         return {
@@ -68,6 +81,19 @@ class S2TDataset(Dataset):
             "tokens": self.sp.encode(r["tgt_text"]),
             "chars": encode_chars(r["src_text"]),
         }
+
+
+_PRELOADING = None  # the dataset whose preload() forked the pool
+
+
+def _one_thread() -> None:
+    torch.set_num_threads(1)
+
+
+def _features_of(idx: int):
+    # numpy, not a tensor: torch would pass tensors back through shared-memory file
+    # descriptors, one per utterance
+    return _PRELOADING.features(idx).numpy()
 
 
 def collate(items) -> Dict[str, torch.Tensor]:

@@ -3,6 +3,7 @@
 The C# runtime recomputes exactly this, so every option is spelled out here.
 """
 import json
+import wave as wavefile
 from typing import Dict, List
 
 import torch
@@ -36,11 +37,19 @@ def compute_fbank(wave: torch.Tensor, dtype: torch.dtype = torch.float32) -> tor
 
 
 def load_wave(path: str) -> torch.Tensor:
-    """Loads a 16 kHz mono WAV as float (num_samples,) in [-1, 1]."""
-    wave, sr = torchaudio.load(path)
-    if sr != SAMPLE_RATE:
-        raise ValueError(f"{path}: sample rate {sr}, expected {SAMPLE_RATE}")
-    return wave[0]
+    """Loads a 16 kHz mono 16-bit WAV as float (num_samples,) in [-1, 1] (sample / 32768).
+
+    The standard library reads it: torchaudio.load needs TorchCodec from torchaudio 2.9 on.
+    """
+    with wavefile.open(path, "rb") as w:
+        sr, channels, width = w.getframerate(), w.getnchannels(), w.getsampwidth()
+        if sr != SAMPLE_RATE or width != 2:
+            raise ValueError(f"{path}: {sr} Hz, {8 * width}-bit; expected {SAMPLE_RATE} Hz, 16-bit")
+        pcm = w.readframes(w.getnframes())
+    if not pcm:
+        return torch.zeros(0)
+    samples = torch.frombuffer(bytearray(pcm), dtype=torch.int16).view(-1, channels)
+    return samples[:, 0].to(torch.float32) / 32768.0
 
 
 def truncate_to_subsampling(feats: torch.Tensor) -> torch.Tensor:

@@ -76,3 +76,21 @@ def test_tiny_recipe(tiny_data, tmp_path, attention):
         "--out-dir", str(tmp_path / "decode")]))
     assert set(res) == {3, -1}
     assert (tmp_path / "decode" / "hyps-k3.tsv").exists()
+
+
+def test_preload_fills_the_cache_with_the_lazy_features(tiny_data):
+    from leapformer.data import S2TDataset, read_manifest
+    from leapformer.fbank import Cmvn
+    from leapformer.tokens import load_spm
+
+    rows = read_manifest(str(tiny_data / "manifests" / "train.tsv"))
+    sp = load_spm(str(tiny_data / "lang" / "spm.model"))
+    cmvn = Cmvn.load(str(tiny_data / "lang" / "cmvn.json"))
+    pre = S2TDataset(rows, sp, cmvn)
+    pre.preload(2)
+    assert sorted(pre.cache) == list(range(len(rows)))
+    lazy = S2TDataset(rows, sp, cmvn, cache=False)
+    for i in (0, len(rows) - 1):
+        assert torch.equal(pre[i]["feats"], lazy[i]["feats"])
+    with pytest.raises(ValueError):
+        lazy.preload(2)
