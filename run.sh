@@ -13,6 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
+source "$ROOT/scripts/lib/server.sh"
 MODEL=$(realpath -m "${LEAPFORMER_MODEL:-$ROOT/models/demo-small}")
 URL=${LEAPFORMER_URL:-http://127.0.0.1:50051}
 K=${LEAPFORMER_K:-0}
@@ -61,22 +62,7 @@ trap stop_server EXIT
 trap 'exit 130' INT TERM
 
 # Ready when GetModelInfo answers; give up after 60 s (model load + JIT take a few seconds).
-for attempt in $(seq 1 120); do
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    echo "error: the server exited during startup:" >&2
-    tail -n 20 "$SERVER_LOG" >&2
-    exit 1
-  fi
-  if dotnet "$CLIENT" info --server "$URL" --timeout 2 >/dev/null 2>&1; then
-    break
-  fi
-  if [[ $attempt -eq 120 ]]; then
-    echo "error: the server did not answer within 60 s:" >&2
-    tail -n 20 "$SERVER_LOG" >&2
-    exit 1
-  fi
-  sleep 0.5
-done
+wait_for_server "$SERVER_PID" "$URL" "$SERVER_LOG" 60 "$CLIENT"
 
 log "Model"
 dotnet "$CLIENT" info --server "$URL"

@@ -9,6 +9,7 @@
 # SERVER_ARGS=--Endpointing:Enabled=true), STEPS the --find-max stream counts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/server.sh
 OUT=${1:-artifacts/benchmarks}
 mkdir -p "$OUT"
 S=$PWD/src/Server/bin/Release/net10.0
@@ -19,10 +20,7 @@ dotnet "$S/LeaPformer.Server.dll" --contentRoot "$S" --urls http://127.0.0.1:250
   --Endpointing:Enabled=false ${SERVER_ARGS:-} >"$OUT/server.log" 2>&1 &
 SP=$!
 trap 'kill $SP; wait $SP || true' EXIT
-for _ in $(seq 1 120); do
-  dotnet "$C" info --server http://127.0.0.1:25051 --timeout 2 >/dev/null 2>&1 && break
-  sleep 0.5
-done
+wait_for_server "$SP" http://127.0.0.1:25051 "$OUT/server.log" 60 "$C"
 B=(dotnet "$C" bench --server http://127.0.0.1:25051 --metrics http://127.0.0.1:25464/metrics --gap-ms 1500)
 "${B[@]}" --streams 1 --duration 300 --unpaced --json "$OUT/unpaced-1.json" | tee "$OUT/unpaced-1.txt"
 "${B[@]}" --streams 100 --duration 60 --unpaced --ramp 2 --json "$OUT/unpaced-100.json" | tee "$OUT/unpaced-100.txt"

@@ -28,6 +28,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+source "$ROOT/scripts/lib/server.sh"
 
 manifest=$ROOT/training/data/demo5k/manifests/test.tsv
 limit=0
@@ -103,20 +104,7 @@ start_server() {  # start_server BUNDLE -> sets URL, SERVER_PID
   dotnet "$SERVER_DIR/LeaPformer.Server.dll" --contentRoot "$SERVER_DIR" --urls "$URL" \
     --Model:Path="$(realpath "$bundle")" --Endpointing:Enabled=false >"$SERVER_LOG" 2>&1 &
   SERVER_PID=$!
-  for attempt in $(seq 1 240); do
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-      echo "error: the server exited during startup:" >&2
-      tail -n 20 "$SERVER_LOG" >&2
-      exit 1
-    fi
-    if dotnet "$CLIENT" info --server "$URL" --timeout 2 >/dev/null 2>&1; then
-      return 0
-    fi
-    sleep 0.5
-  done
-  echo "error: the server did not answer within 120 s:" >&2
-  tail -n 20 "$SERVER_LOG" >&2
-  exit 1
+  wait_for_server "$SERVER_PID" "$URL" "$SERVER_LOG" 120 "$CLIENT"
 }
 
 rows=$(($(grep -cv '^[[:space:]]*$' "$manifest") - 1))
