@@ -107,6 +107,19 @@ fi
 $augment && synth_args+=(--augment)
 lang_args=()
 [ -n "$spm_model" ] && lang_args+=(--spm-model "$spm_model")
+# One function per stage; with --base the stages extend data/<base> instead.
+sentences() { $PY local/make_sentences.py "${sent_args[@]}" --out "$dir/en.txt"; }
+translate() { $PY local/translate.py --en "$dir/en.txt" --out "$dir/pairs.tsv" --max-pairs "$num_pairs"; }
+synthesize() {
+  $PY local/synthesize.py --pairs "$dir/pairs.tsv" --wav-dir "$dir/wav" \
+    --voices "$voices" --seed "$seed" --jobs "$jobs" ${synth_args[@]+"${synth_args[@]}"} \
+    --out "$dir/utts.tsv"
+}
+make_lang() {
+  $PY local/prepare_lang.py --manifest-dir "$dir/manifests" --lang-dir "$dir/lang" \
+    --vocab-size "$vocab_size" ${lang_args[@]+"${lang_args[@]}"}
+}
+of_base=""
 if [ -n "$base" ]; then
   # Extension of data/<base>: same seed, so synthesize.py draws the same seen and held-out
   # voices; the base pairs come first, so make_manifests takes the same dev/test sentences.
@@ -114,43 +127,30 @@ if [ -n "$base" ]; then
   for f in pairs.tsv utts.tsv utts.tsv.voices lang/spm.model lang/cmvn.json; do
     [ -f "$bdir/$f" ] || { echo "--base $base: $bdir/$f is missing" >&2; exit 1; }
   done
-  new_sent_args=(--num 0 --seed "$seed" --max-words "$max_words" --min-words "$min_words"
-                 --exclude "$bdir/pairs.tsv")
-  [ "$top_words" != 0 ] && new_sent_args+=(--top-words "$top_words")
-  new_synth_args=(--copies "$copies" --heldout-voices "$heldout_voices" --prefix x)
-  $augment && new_synth_args+=(--augment)
-  run_stage 0 "English sentences not in $base" \
-    $PY local/make_sentences.py "${new_sent_args[@]}" --out "$dir/en.txt"
-  run_stage 1 "apertium eng-spa (new sentences), after $base's pairs" \
-    bash -c "$PY local/translate.py --en '$dir/en.txt' --out '$dir/pairs_new.tsv' \
-               --max-pairs $num_pairs_given \
-             && cat '$bdir/pairs.tsv' '$dir/pairs_new.tsv' > '$dir/pairs.tsv'"
-  run_stage 2 "speech synthesis of the new pairs ($voices voices), after $base's" \
-    bash -c "$PY local/synthesize.py --pairs '$dir/pairs_new.tsv' --wav-dir '$dir/wav' \
-               --voices $voices --seed $seed --jobs $jobs ${new_synth_args[*]} \
-               --out '$dir/utts_new.tsv' \
-             && cat '$bdir/utts.tsv' '$dir/utts_new.tsv' > '$dir/utts.tsv' \
-             && cp '$bdir/utts.tsv.voices' '$dir/utts.tsv.voices'"
-  run_stage 3 "manifests" \
-    $PY local/make_manifests.py --utts "$dir/utts.tsv" --out-dir "$dir/manifests" \
-      --num-dev "$num_dev" --num-test "$num_test" --by-sentence
-  run_stage 4 "SentencePiece + CMVN of $base" \
-    bash -c "mkdir -p '$dir/lang' && cp '$bdir'/lang/* '$dir/lang/'"
-  log "data ready in $dir"
-  exit 0
+  of_base=" (extending $base)"
+  sent_args=(--num 0 --seed "$seed" --max-words "$max_words" --min-words "$min_words"
+             --exclude "$bdir/pairs.tsv")
+  [ "$top_words" != 0 ] && sent_args+=(--top-words "$top_words")
+  synth_args=(--copies "$copies" --heldout-voices "$heldout_voices" --prefix x)
+  $augment && synth_args+=(--augment)
+  split_args=(--by-sentence)
+  translate() {
+    $PY local/translate.py --en "$dir/en.txt" --out "$dir/pairs_new.tsv" --max-pairs "$num_pairs_given"
+    cat "$bdir/pairs.tsv" "$dir/pairs_new.tsv" > "$dir/pairs.tsv"
+  }
+  synthesize() {
+    $PY local/synthesize.py --pairs "$dir/pairs_new.tsv" --wav-dir "$dir/wav" \
+      --voices "$voices" --seed "$seed" --jobs "$jobs" "${synth_args[@]}" --out "$dir/utts_new.tsv"
+    cat "$bdir/utts.tsv" "$dir/utts_new.tsv" > "$dir/utts.tsv"
+    cp "$bdir/utts.tsv.voices" "$dir/utts.tsv.voices"
+  }
+  make_lang() { mkdir -p "$dir/lang" && cp "$bdir"/lang/* "$dir/lang/"; }
 fi
-run_stage 0 "English sentences" \
-  $PY local/make_sentences.py "${sent_args[@]}" --out "$dir/en.txt"
-run_stage 1 "apertium eng-spa" \
-  $PY local/translate.py --en "$dir/en.txt" --out "$dir/pairs.tsv" --max-pairs "$num_pairs"
-run_stage 2 "speech synthesis ($voices voices)" \
-  $PY local/synthesize.py --pairs "$dir/pairs.tsv" --wav-dir "$dir/wav" \
-    --voices "$voices" --seed "$seed" --jobs "$jobs" ${synth_args[@]+"${synth_args[@]}"} \
-    --out "$dir/utts.tsv"
+run_stage 0 "English sentences$of_base" sentences
+run_stage 1 "apertium eng-spa$of_base" translate
+run_stage 2 "speech synthesis ($voices voices)$of_base" synthesize
 run_stage 3 "manifests" \
   $PY local/make_manifests.py --utts "$dir/utts.tsv" --out-dir "$dir/manifests" \
     --num-dev "$num_dev" --num-test "$num_test" ${split_args[@]+"${split_args[@]}"}
-run_stage 4 "SentencePiece + CMVN" \
-  $PY local/prepare_lang.py --manifest-dir "$dir/manifests" --lang-dir "$dir/lang" \
-    --vocab-size "$vocab_size" ${lang_args[@]+"${lang_args[@]}"}
+run_stage 4 "SentencePiece + CMVN$of_base" make_lang
 log "data ready in $dir"
