@@ -16,14 +16,15 @@ public sealed class AuthTests : IAsyncLifetime
     private const string AliceKey = "alice-0123456789abcdef-secret";
     private const string BobKey = "bob-fedcba9876543210-secret";
 
-    private readonly TranslationServerFactory _factory = new(new Dictionary<string, string>
+    // Endpointing off: AKnownKeyIsServed compares a whole stream with its whole-WAV golden decode.
+    private readonly TranslationServerFactory _factory = new(WholeStreamServer.With(new Dictionary<string, string>
     {
         ["Auth:ApiKeys:0:Name"] = "alice",
         ["Auth:ApiKeys:0:Key"] = AliceKey,
         ["Auth:ApiKeys:0:MaxStreams"] = "1",
         ["Auth:ApiKeys:1:Name"] = "bob",
         ["Auth:ApiKeys:1:Key"] = BobKey,
-    });
+    }));
 
     private Grpc.Net.Client.GrpcChannel _channel = null!;
 

@@ -188,11 +188,11 @@ public sealed class WebSocketTests(WebDemoServer server) : IClassFixture<WebDemo
     public async Task WithApiKeysTheFirstMessageMustCarryAKnownKey()
     {
         const string key = "web-demo-test-key-0123456789";
-        await using var keyed = new KestrelServerFactory(new Dictionary<string, string>
+        await using var keyed = new KestrelServerFactory(WholeStreamServer.With(new Dictionary<string, string>
         {
             ["Auth:ApiKeys:0:Name"] = "browser",
             ["Auth:ApiKeys:0:Key"] = key,
-        });
+        }));
         using var http = new HttpClient { BaseAddress = keyed.WebAddress, Timeout = TestTimeouts.Short };
         var info = JsonDocument.Parse(await http.GetStringAsync("/api/model-info")).RootElement;
         Assert.True(info.GetProperty("limits").GetProperty("apiKeyRequired").GetBoolean());

@@ -24,4 +24,11 @@ public static class TestPcm
 
     /// <summary>40 ms encoder frames the model makes of <paramref name="samples"/> (25 ms fbank window, 10 ms hop, 4x subsampling).</summary>
     public static int EncoderFrames(int samples) => samples < 400 ? 0 : (1 + (samples - 400) / 160) / 4;
+
+    /// <summary>ms before the first 10 ms frame louder than -40 dBFS: the speech onset, after the leading near-silence.</summary>
+    public static long FirstSoundMs(PcmAudio audio)
+    {
+        var frames = audio.Samples.Chunk(FrameSamples).TakeWhile(f => 10 * Math.Log10(f.Average(s => (double)s * s) / (32768.0 * 32768.0) + 1e-12) < -40);
+        return frames.Count() * 10L;
+    }
 }

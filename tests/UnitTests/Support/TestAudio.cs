@@ -10,6 +10,10 @@ internal static class TestAudio
 
     public static float[] Silence(int ms) => new float[ms * SampleRate / 1000];
 
+    /// <summary>ms before the first 10 ms frame louder than -40 dBFS: the speech onset, after the leading near-silence.</summary>
+    public static long FirstSoundMs(float[] samples)
+        => samples.Chunk(FrameSamples).TakeWhile(f => 10 * Math.Log10(f.Average(x => (double)x * x) + 1e-12) < -40).Count() * 10L;
+
     /// <summary>The samples zero-padded to whole 10 ms frames, so the next piece starts on the stream's frame grid.</summary>
     public static float[] PadToFrames(float[] samples)
     {
