@@ -18,7 +18,9 @@
 # Status: tried end to end with DEVICE=cpu on a small slice of the pairs (the rendered audio
 # matched the local utterances' sample counts, all four jobs trained, averaged and packed).
 # The one run on a lent H200 (2026-11-28, 16 synthesis jobs) ended with "the device machine
-# stopped answering" and returned nothing; the cause is unknown.
+# stopped answering" and returned nothing; the cause is unknown. Next time, spend a first short
+# call on steps 1-2 with a slice of the pairs (as the DEVICE=cpu rehearsal did) to see the
+# machine answer, then run the whole script while it is still warm.
 set -uo pipefail
 in=$(realpath "$1"); out=$(realpath -m "$2"); total_seconds=$3; start=$(date +%s)
 cd "$(dirname "$0")"
