@@ -43,12 +43,12 @@ public sealed class EndpointingTests(SharedServer server) : ServerTest(server)
             }
         });
         await call.RequestStream.WriteAsync(RawStream.Config(waitK: 3));
-        var starts = new List<long>();
+        var onsetsMs = new List<long>(); // each utterance's first sound, in stream ms
         long at = 0;
         for (var i = 0; i < Golden.Count; i++)
         {
             var utterance = WavLoader.Load(Golden[i].WavPath);
-            starts.Add(at);
+            onsetsMs.Add(at * 1000 / TestPcm.SampleRate + TestPcm.FirstSoundMs(utterance));
             foreach (var chunk in RawStream.Chunks(TestPcm.Concat(utterance, TestPcm.Silence(2000))))
             {
                 await call.RequestStream.WriteAsync(chunk);
@@ -78,8 +78,7 @@ public sealed class EndpointingTests(SharedServer server) : ServerTest(server)
 
             // At most the leading padding (200 ms, and the rest of a 10 ms frame) before the utterance's
             // first sound, and not long after it (the golden WAVs' leading near-silence is 40-600 ms).
-            var onsetMs = starts[i] * 1000 / TestPcm.SampleRate + TestPcm.FirstSoundMs(WavLoader.Load(Golden[i].WavPath));
-            Assert.InRange(segment.StartMs, onsetMs - 210, onsetMs + 150);
+            Assert.InRange(segment.StartMs, onsetsMs[i] - 210, onsetsMs[i] + 150);
         }
     }
 
