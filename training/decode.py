@@ -29,7 +29,7 @@ from leapformer.metrics import average_lagging, corpus_bleu
 from leapformer.streaming import StepModules, simul_decode
 from leapformer.tokens import load_spm
 from leapformer.utils import setup_logger, setup_torch
-from train import MODEL_KEYS, get_model, get_params
+from train import model_from_checkpoint
 
 
 def get_parser():
@@ -48,12 +48,7 @@ def get_parser():
 def load(args):
     ckpt = torch.load(args.checkpoint, map_location="cpu") if args.checkpoint else \
         average_checkpoints(last_checkpoints(args.exp_dir, args.avg))
-    params = get_params()
-    for key in MODEL_KEYS:
-        params[key] = ckpt["params"][key]
-    model = get_model(params)
-    model.load_state_dict(ckpt["model"])
-    return model.eval(), params
+    return model_from_checkpoint(ckpt)
 
 
 def decode(args) -> dict:

@@ -36,7 +36,7 @@ from leapformer.onnx_export import bundle_metadata, export_cross, export_decoder
 from leapformer.streaming import StepModules
 from leapformer.tokens import load_spm, write_tokens
 from leapformer.utils import setup_logger, setup_torch
-from train import MODEL_KEYS, add_model_arguments, get_model, get_params
+from train import add_model_arguments, get_model, get_params, model_keys
 
 
 def get_parser():
@@ -74,8 +74,7 @@ def load_model(args):
             ckpt = torch.load(args.checkpoint, map_location="cpu")
         else:
             ckpt = average_checkpoints(last_checkpoints(args.exp_dir, args.avg))
-        for key in MODEL_KEYS:
-            params[key] = ckpt["params"][key]
+        params.update(model_keys(ckpt["params"]))
         params.source_steps = ckpt["params"].get("batch_idx_train")
         state = ckpt["model"]
     model = get_model(params)

@@ -14,6 +14,12 @@
 #       --resume ../models/demo-small/averaged.pt --name demo-small-w2k
 #       # narrow1k + the other sentences of the top-2000-word domain (prepare.sh --base narrow1k),
 #       # warm-started; --threads 1 lets the LeaP and the softmax run train side by side
+#   ./run.sh --recipe wide2k --attention leap --stage 1 --threads 1 --steps 30000 --max-seconds 5600 \
+#       --init-from ../models/demo-small-softmax/averaged.pt --teacher ../models/demo-small-softmax/averaged.pt \
+#       --lr 1e-3 --warmup-steps 300 --name demo-small-conv
+#       # swap-then-finetune: the softmax baseline's weights start a LeaP model (--init-from), whose
+#       # token loss is half label-smoothed CE, half KL to the softmax model's outputs (--teacher)
+#       # (--lr and --warmup-steps override the recipe's)
 #   ./run.sh --stage 2            # skip data preparation (stages: 0 data, 1 train, 2 average+export, 3 decode)
 # Writes: data/<data>/..., exp/<name>/checkpoint-*.pt, exp/<name>/averaged.pt,
 #         <bundle-dir> (default exp/<name>/bundle; ../models/<name> with --publish),
@@ -35,6 +41,7 @@ recipe=demo5k
 resume=""
 threads=2
 max_seconds=0
+more_train_args=()
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -49,6 +56,10 @@ while [ $# -gt 0 ]; do
     --resume) resume=$2 ;;
     --threads) threads=$2 ;;
     --max-seconds) max_seconds=$2 ;;
+    --lr) more_train_args+=(--lr "$2") ;;
+    --warmup-steps) more_train_args+=(--warmup-steps "$2") ;;
+    --init-from) more_train_args+=(--init-from "$2") ;;
+    --teacher) more_train_args+=(--teacher "$2") ;;
     *) echo "unknown option $1" >&2; exit 1 ;;
   esac
   shift 2
@@ -108,7 +119,7 @@ if [ "$stage" -le 1 ] && [ "$stop_stage" -ge 1 ]; then
   log "Stage 1: train $name ($attention)"
   $PY train.py --manifest-dir "data/$data/manifests" --lang-dir "data/$data/lang" \
     --exp-dir "$exp" --attention "$attention" --ctc-weight 0.5 \
-    "${model_args[@]}" "${train_args[@]}" ${resume:+--resume "$resume"} \
+    "${model_args[@]}" "${train_args[@]}" "${more_train_args[@]}" ${resume:+--resume "$resume"} \
     --num-threads "$threads" --max-seconds "$max_seconds"
 fi
 if [ "$stage" -le 2 ] && [ "$stop_stage" -ge 2 ]; then

@@ -33,13 +33,17 @@ import torch
 
 from leapformer.data import BucketBatchSampler, S2TDataset, collate, read_manifest
 from leapformer.fbank import FEATURE_DIM, SAMPLE_RATE, SUBSAMPLING, Cmvn
-from leapformer.model import S2TModel, ctc_loss, label_smoothed_ce
+from leapformer.leap_attention import FEATURES
+from leapformer.model import S2TModel, ctc_loss, distill_kl, label_smoothed_ce
 from leapformer.tokens import BOS_ID, CTC_VOCAB_SIZE, EOS_ID, PAD_ID, UNK_ID, load_spm
 from leapformer.utils import AttributeDict, setup_logger, setup_torch, str2bool
 
 
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--attention", choices=["leap", "softmax"], default="leap")
+    parser.add_argument("--leap-feature", choices=list(FEATURES), default="relu",
+                        help="LeaP's feature map before the proportions: relu (cosFormer-like) "
+                             "or hedgehog (learned softmax features, twice the state)")
     parser.add_argument("--d-model", type=int, default=128)
     parser.add_argument("--num-heads", type=int, default=4)
     parser.add_argument("--encoder-layers", type=int, default=4)
@@ -79,6 +83,17 @@ def get_parser() -> argparse.ArgumentParser:
     parser.add_argument("--valid-every-n", type=int, default=500)
     parser.add_argument("--resume", default="",
                         help="checkpoint (full resume) or averaged weights (weights only)")
+    parser.add_argument("--init-from", default="",
+                        help="weights of a model of either attention kind (e.g. the softmax "
+                             "baseline's averaged.pt): every tensor both models share is copied, "
+                             "the rest (LeaP's proportion nets) keeps its fresh initialisation; "
+                             "fresh optimizer, step 0")
+    parser.add_argument("--teacher", default="",
+                        help="averaged weights of a teacher model (any attention kind, same "
+                             "SentencePiece model): its token distributions at the same k are "
+                             "distilled into the model being trained")
+    parser.add_argument("--kd-weight", type=float, default=0.5,
+                        help="with --teacher: share of the token loss given to KL(teacher || model)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--num-threads", type=int, default=2,
                         help="torch CPU threads (1 lets two runs share 2 cores side by side)")
@@ -115,7 +130,15 @@ def get_params() -> AttributeDict:
 
 
 MODEL_KEYS = ["attention", "d_model", "num_heads", "encoder_layers", "decoder_layers",
-              "ffn_dim", "dropout", "pre_decision", "default_k", "k_min", "k_max", "vocab_size"]
+              "ffn_dim", "dropout", "pre_decision", "default_k", "k_min", "k_max", "vocab_size",
+              "leap_feature"]
+# keys a checkpoint may predate, and their value then
+MODEL_KEY_DEFAULTS = {"leap_feature": "relu"}
+
+
+def model_keys(saved: dict) -> dict:
+    """The architecture part of a checkpoint's params."""
+    return {key: saved.get(key, MODEL_KEY_DEFAULTS.get(key)) for key in MODEL_KEYS}
 
 
 def get_model(params: AttributeDict) -> S2TModel:
@@ -130,6 +153,7 @@ def get_model(params: AttributeDict) -> S2TModel:
         decoder_layers=params.decoder_layers,
         ffn_dim=params.ffn_dim,
         dropout=params.dropout,
+        leap_feature=params.get("leap_feature", "relu"),
     )
 
 
@@ -145,18 +169,40 @@ def to_device(batch: dict, device: torch.device) -> dict:
             for key, val in batch.items()}
 
 
-def compute_loss(model, batch, params, k):
+def compute_loss(model, batch, params, k, teacher=None):
     batch = to_device(batch, next(model.parameters()).device)
-    logits, ctc_lp, frame_lens = model(
-        batch["feats"], batch["feat_lens"], batch["prev_tokens"], k, params.pre_decision)
+    inputs = (batch["feats"], batch["feat_lens"], batch["prev_tokens"], k, params.pre_decision)
+    logits, ctc_lp, frame_lens = model(*inputs)
     ce, nll, ntok = label_smoothed_ce(logits, batch["target"], params.pad_id, params.label_smoothing)
+    kd = 0.0
+    if teacher is not None:
+        with torch.no_grad():
+            teacher_logits = teacher(*inputs)[0]
+        kd = distill_kl(logits, teacher_logits, batch["target"], params.pad_id)
+        ce = (1 - params.kd_weight) * ce + params.kd_weight * kd
     nchar = max(int(batch["char_lens"].sum()), 1)
     ctc = ctc_loss(ctc_lp, frame_lens, batch["chars"], batch["char_lens"])
     w = params.ctc_weight
     loss = (1 - w) * ce / ntok + w * ctc / nchar
     stats = {"loss": float(loss), "ce": float(ce) / ntok, "nll": float(nll) / ntok,
-             "ctc": float(ctc) / nchar, "tokens": ntok}
+             "ctc": float(ctc) / nchar, "kd": float(kd) / ntok, "tokens": ntok}
     return loss, stats
+
+
+def model_from_checkpoint(ckpt: dict):
+    """(model in eval mode, params) of a train.py checkpoint or averaged.pt, loaded."""
+    params = get_params()
+    params.update(model_keys(ckpt["params"]))
+    model = get_model(params)
+    model.load_state_dict(ckpt["model"])
+    return model.eval(), params
+
+
+def load_teacher(path: str, device: torch.device) -> S2TModel:
+    """The model stored in path, frozen."""
+    teacher, params = model_from_checkpoint(torch.load(path, map_location="cpu"))
+    logging.info("teacher %s: %s attention", path, params.attention)
+    return teacher.to(device).requires_grad_(False)
 
 
 def lr_at(step: int, params) -> float:
@@ -202,6 +248,23 @@ def make_loader(rows, sp, cmvn, params, shuffle):
     return torch.utils.data.DataLoader(ds, batch_sampler=sampler, collate_fn=collate), sampler
 
 
+def init_from(model: S2TModel, path: str) -> None:
+    """Copies every tensor of path's model that has the same name and shape in model
+    (swap-then-finetune: a softmax model's weights start a LeaP model, or back)."""
+    src = torch.load(path, map_location="cpu")["model"]
+    dst = model.state_dict()
+    shared = {k: v for k, v in src.items() if k in dst and dst[k].shape == v.shape}
+    if not shared:
+        raise ValueError(f"{path}: no tensor matches this model")
+    model.load_state_dict(shared, strict=False)
+    fresh = sorted(set(dst) - set(shared))
+    logging.info("initialised %d of %d tensors from %s; fresh: %s", len(shared), len(dst), path,
+                 ", ".join(fresh) or "none")
+    dropped = sorted(set(src) - set(shared))
+    if dropped:
+        logging.info("not used from %s: %s", path, ", ".join(dropped))
+
+
 def pick_device(name: str) -> torch.device:
     if name == "auto":
         name = "cuda" if torch.cuda.is_available() else "cpu"
@@ -237,6 +300,8 @@ def run(params: AttributeDict) -> dict:
     opt_cls = torch.optim.AdamW if params.optimizer == "adamw" else torch.optim.Adam
     optimizer = opt_cls(model.parameters(), lr=params.lr, betas=(0.9, 0.98),
                         weight_decay=params.weight_decay)
+    if params.get("init_from"):
+        init_from(model, params.init_from)
     if params.resume:
         ckpt = torch.load(params.resume, map_location=device)
         model.load_state_dict(ckpt["model"])
@@ -247,9 +312,11 @@ def run(params: AttributeDict) -> dict:
         else:
             logging.info("initialised from averaged weights %s", params.resume)
 
+    teacher = load_teacher(params.teacher, device) if params.get("teacher") else None
     model.train()
     epoch, last, t0 = 0, {}, time.time()
-    acc = {"loss": 0.0, "ce": 0.0, "nll": 0.0, "ctc": 0.0, "n": 0}
+    logged = ("loss", "ce", "nll", "ctc", "kd")
+    acc = dict.fromkeys(logged + ("n",), 0.0)
     while params.batch_idx_train < params.num_steps:
         sampler.set_epoch(epoch)
         for batch in train_loader:
@@ -268,7 +335,7 @@ def run(params: AttributeDict) -> dict:
             step = params.batch_idx_train + 1
             for g in optimizer.param_groups:
                 g["lr"] = lr_at(step, params)
-            loss, st = compute_loss(model, batch, params, sample_k(params, rng))
+            loss, st = compute_loss(model, batch, params, sample_k(params, rng), teacher)
             if not math.isfinite(float(loss)):
                 logging.warning("step %d: non-finite loss, batch skipped", step)
                 continue
@@ -277,15 +344,15 @@ def run(params: AttributeDict) -> dict:
             torch.nn.utils.clip_grad_norm_(model.parameters(), params.clip_grad)
             optimizer.step()
             params.batch_idx_train = step
-            for key in ("loss", "ce", "nll", "ctc"):
+            for key in logged:
                 acc[key] += st[key]
             acc["n"] += 1
             if step % params.log_every_n == 0 or step == params.num_steps:
                 n = acc["n"]
-                last = {key: acc[key] / n for key in ("loss", "ce", "nll", "ctc")}
-                logging.info("epoch %d step %d lr %.2e loss %.3f ce %.3f nll %.3f ctc %.3f (%.1fs)",
-                             epoch, step, lr_at(step, params), last["loss"], last["ce"],
-                             last["nll"], last["ctc"], time.time() - t0)
+                last = {key: acc[key] / n for key in logged}
+                logging.info("epoch %d step %d lr %.2e loss %.3f ce %.3f nll %.3f ctc %.3f kd %.3f "
+                             "(%.1fs)", epoch, step, lr_at(step, params), last["loss"], last["ce"],
+                             last["nll"], last["ctc"], last["kd"], time.time() - t0)
                 acc = {key: 0.0 for key in acc}
             if step % params.valid_every_n == 0 or step == params.num_steps:
                 v = validate(model, dev_loader, params)

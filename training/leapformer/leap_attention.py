@@ -5,13 +5,19 @@ sim(q_i, k_j) = relu(q_i) . relu(k_j) * cos(pi/2 * (p_i - p_j))
 where x' = relu(x) per head (dk dims) and p(x') = sigmoid(W2 relu(W1 x')) is a
 learned proportion in (0, 1), one module for queries, one for keys, shared by heads.
 
+feature="hedgehog" replaces relu by a learned, spikier feature map (Zhang et al. 2024,
+"The Hedgehog & the Porcupine"): x' = [softmax(x W_h + b_h), softmax(-(x W_h + b_h))], one
+(dk, dk) map per head shared by queries and keys, W_h initialised to the identity; the
+proportions then read x itself. phi doubles to 4dk; the state stays fixed-size.
+
 Three forms of the same function (tests prove they agree to ~1e-5):
   forward()        parallel, masked (training);
   causal_chunk()   self-attention over a chunk of T positions given the state of
                    all earlier positions (encoder streaming; decoder step with T=1);
   extend()/attend() cross-attention: the state accumulates read frames, queries
                    read it.
-State per head: s = sum_j phi(k_j)^T v_j  (2dk, dk) and z = sum_j phi(k_j)  (2dk).
+State per head: s = sum_j phi(k_j)^T v_j  (F, dk) and z = sum_j phi(k_j)  (F), F = 2dk
+(relu) or 4dk (hedgehog).
 """
 import math
 from typing import List, Tuple
@@ -24,6 +30,8 @@ from .attention_heads import MultiHeadProjections
 # Denominator floor: rows whose total similarity is tiny (nothing read yet)
 # give ~0 instead of dividing by ~0.
 DEN_MIN = 0.1
+
+FEATURES = ("relu", "hedgehog")
 
 
 class Proportion(nn.Module):
@@ -43,21 +51,35 @@ class LeapAttention(MultiHeadProjections):
     kind = "leap"
     state_suffixes = ("s", "z")
 
-    def __init__(self, d_model: int, num_heads: int):
+    def __init__(self, d_model: int, num_heads: int, feature: str = "relu"):
         super().__init__(d_model, num_heads)
+        if feature not in FEATURES:
+            raise ValueError(f"LeaP feature map '{feature}': expected one of {FEATURES}")
+        self.feature = feature
         self.q_prop = Proportion(self.head_dim)
         self.k_prop = Proportion(self.head_dim)
+        self.feature_dim = 2 * self.head_dim if feature == "relu" else 4 * self.head_dim
+        if feature == "hedgehog":
+            eye = torch.eye(self.head_dim).expand(num_heads, -1, -1)
+            self.hh_weight = nn.Parameter(eye.clone())  # (H, dk, dk)
+            self.hh_bias = nn.Parameter(torch.zeros(num_heads, 1, self.head_dim))
 
-    @staticmethod
-    def _phi(x: torch.Tensor, prop: Proportion) -> torch.Tensor:
-        a = (math.pi / 2) * prop(x)  # radians, (N, H, T, 1)
+    def _phi(self, x: torch.Tensor, prop: Proportion) -> torch.Tensor:
+        """x: one projection split in heads (N, H, T, dk) -> phi(x) (N, H, T, feature_dim)."""
+        if self.feature == "relu":
+            x = torch.relu(x)
+            a = (math.pi / 2) * prop(x)  # radians, (N, H, T, 1)
+        else:
+            a = (math.pi / 2) * prop(x)
+            y = torch.matmul(x, self.hh_weight) + self.hh_bias
+            x = torch.cat([torch.softmax(y, dim=-1), torch.softmax(-y, dim=-1)], dim=-1)
         return torch.cat([x * torch.sin(a), x * torch.cos(a)], dim=-1)
 
     def phi_q(self, query: torch.Tensor) -> torch.Tensor:
-        return self._phi(torch.relu(self._heads(self.q_proj(query))), self.q_prop)
+        return self._phi(self._heads(self.q_proj(query)), self.q_prop)
 
     def phi_kv(self, memory: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-        fk = self._phi(torch.relu(self._heads(self.k_proj(memory))), self.k_prop)
+        fk = self._phi(self._heads(self.k_proj(memory)), self.k_prop)
         return fk, self._heads(self.v_proj(memory))
 
     def forward(
@@ -73,8 +95,8 @@ class LeapAttention(MultiHeadProjections):
 
     # ---- recurrent forms ----
     def state_shapes(self, batch: int) -> List[Tuple[int, ...]]:
-        h, dk = self.num_heads, self.head_dim
-        return [(batch, h, 2 * dk, dk), (batch, h, 2 * dk)]
+        h, dk, f = self.num_heads, self.head_dim, self.feature_dim
+        return [(batch, h, f, dk), (batch, h, f)]
 
     def init_state(self, batch: int, dtype=torch.float32, device=None):
         return tuple(torch.zeros(s, dtype=dtype, device=device) for s in self.state_shapes(batch))

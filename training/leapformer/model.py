@@ -26,12 +26,14 @@ class S2TModel(nn.Module):
         decoder_layers: int = 2,
         ffn_dim: int = 512,
         dropout: float = 0.1,
+        leap_feature: str = "relu",
     ):
         super().__init__()
         cls = ATTENTION[attention]
+        extra = {"feature": leap_feature} if attention == "leap" else {}
 
         def make_attention():
-            return cls(d_model, num_heads)
+            return cls(d_model, num_heads, **extra)
 
         self.attention = attention
         self.encoder = Encoder(make_attention, feature_dim, d_model, encoder_layers, ffn_dim, dropout)
@@ -61,6 +63,14 @@ def label_smoothed_ce(logits, target, pad_id: int, eps: float):
     keep = target != pad_id
     loss = ((1.0 - eps) * nll + eps * smooth)[keep].sum()
     return loss, nll[keep].sum(), int(keep.sum())
+
+
+def distill_kl(logits, teacher_logits, target, pad_id: int):
+    """Sum over non-pad tokens of KL(teacher || student): word-level distillation."""
+    lp = F.log_softmax(logits.float(), dim=-1)
+    lt = F.log_softmax(teacher_logits.float(), dim=-1)
+    kl = (lt.exp() * (lt - lp)).sum(-1)
+    return kl[target != pad_id].sum()
 
 
 def ctc_loss(ctc_lp, frame_lens, chars, char_lens):

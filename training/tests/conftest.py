@@ -16,7 +16,13 @@ from leapformer.utils import setup_torch  # noqa: E402
 
 setup_torch()
 
-ATTENTIONS = ["leap", "softmax"]
+ATTENTIONS = ["leap", "softmax", "leap-hedgehog"]
+
+
+def split_kind(kind: str):
+    """'leap-hedgehog' -> ('leap', {'leap_feature': 'hedgehog'}); 'leap' -> ('leap', {})."""
+    attention, _, feature = kind.partition("-")
+    return attention, ({"leap_feature": feature} if feature else {})
 
 
 def small_model(attention: str, seed: int = 0, vocab: int = 40, dtype=torch.float64, **kw):
@@ -26,7 +32,8 @@ def small_model(attention: str, seed: int = 0, vocab: int = 40, dtype=torch.floa
     torch.manual_seed(seed)
     cfg = dict(d_model=32, num_heads=4, encoder_layers=2, decoder_layers=2, ffn_dim=64, dropout=0.1)
     cfg.update(kw)
-    return S2TModel(attention, vocab, 29, **cfg).to(dtype).eval()
+    attention, extra = split_kind(attention)
+    return S2TModel(attention, vocab, 29, **cfg, **extra).to(dtype).eval()
 
 
 @pytest.fixture(params=ATTENTIONS)

@@ -1,8 +1,8 @@
-"""Each attention module: parallel masked form == recurrent forms (leap and softmax)."""
+"""Each attention module: parallel masked form == recurrent forms (leap, both feature maps, and softmax)."""
 import pytest
 import torch
 
-from conftest import ATTENTIONS
+from conftest import ATTENTIONS, split_kind
 from leapformer.leap_attention import LeapAttention
 from leapformer.masks import causal_mask, g_of, wait_k_visible
 from leapformer.softmax_attention import SoftmaxAttention
@@ -13,7 +13,9 @@ TOL = 1e-5
 
 def make(kind, seed=0, d=32, h=4):
     torch.manual_seed(seed)
-    return CLASSES[kind](d, h).double().eval()
+    attention, extra = split_kind(kind)
+    feature = {"feature": extra["leap_feature"]} if extra else {}
+    return CLASSES[attention](d, h, **feature).double().eval()
 
 
 @pytest.mark.parametrize("kind", ATTENTIONS)

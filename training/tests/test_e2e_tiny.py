@@ -52,11 +52,13 @@ def test_tiny_recipe(tiny_data, tmp_path, attention):
     assert [os.path.basename(p) for p in ckpts] == ["checkpoint-8.pt", "checkpoint-12.pt"]
     torch.save(average_checkpoints(ckpts), exp / "averaged.pt")
 
-    # resume from weights only, two more steps
+    # resume from weights only, two more steps, distilling the averaged model into itself
     params2 = dict(params, resume=str(exp / "averaged.pt"), num_steps=2, batch_idx_train=0,
-                   exp_dir=str(tmp_path / "exp2"), save_every_n=2, valid_every_n=2)
-    train.run(AttributeDict(params2))
+                   exp_dir=str(tmp_path / "exp2"), save_every_n=2, valid_every_n=2,
+                   log_every_n=1, teacher=str(exp / "averaged.pt"))
+    stats2 = train.run(AttributeDict(params2))
     assert (tmp_path / "exp2" / "checkpoint-2.pt").exists()
+    assert 0 <= stats2["kd"] < 1.0  # same weights: only dropout sets the two apart
 
     bundle = tmp_path / "bundle"
     export_onnx.export_bundle(export_onnx.get_parser().parse_args([

@@ -6,7 +6,7 @@ import onnx
 import pytest
 import torch
 
-from conftest import small_model
+from conftest import small_model, split_kind
 from leapformer.masks import g_of
 from leapformer.onnx_export import bundle_metadata, export_cross, export_decoder, export_encoder
 from leapformer.streaming import (
@@ -59,16 +59,16 @@ def test_wrappers_equal_parallel_model(attention):
         assert (out[0][0] - logits_ref[0, i]).abs().max() < 1e-5
 
 
-@pytest.fixture(scope="module", params=["leap", "softmax"])
+@pytest.fixture(scope="module", params=["leap", "softmax", "leap-hedgehog"])
 def exported(request, tmp_path_factory):
-    attention = request.param
-    model = small_model(attention, 2, dtype=torch.float32)
-    out = tmp_path_factory.mktemp(f"bundle-{attention}")
-    meta = bundle_metadata(params_for(attention), "test")
+    kind = request.param
+    model = small_model(kind, 2, dtype=torch.float32)
+    out = tmp_path_factory.mktemp(f"bundle-{kind}")
+    meta = bundle_metadata(params_for(split_kind(kind)[0]), "test")
     export_encoder(model, str(out / "encoder.onnx"), meta)
     export_cross(model, str(out / "cross.onnx"), meta)
     export_decoder(model, str(out / "decoder.onnx"), meta)
-    return attention, model, out
+    return kind, model, out
 
 
 def _io(path):
@@ -81,10 +81,12 @@ def _io(path):
 
 
 def test_names_shapes_metadata(exported):
-    attention, model, out = exported
+    kind, model, out = exported
+    attention = split_kind(kind)[0]
     h, dk, d = 4, 8, 32
-    state = (lambda: ["N", h, 2 * dk, dk]) if attention == "leap" else (lambda: ["N", h, "T_cache", dk])
-    state2 = (lambda: ["N", h, 2 * dk]) if attention == "leap" else state
+    f = 4 * dk if kind == "leap-hedgehog" else 2 * dk  # LeaP feature size
+    state = (lambda: ["N", h, f, dk]) if attention == "leap" else (lambda: ["N", h, "T_cache", dk])
+    state2 = (lambda: ["N", h, f]) if attention == "leap" else state
     suf = ("s", "z") if attention == "leap" else ("k", "v")
 
     def layer_states(prefix, n):
