@@ -153,7 +153,7 @@ def get_model(params: AttributeDict) -> S2TModel:
         decoder_layers=params.decoder_layers,
         ffn_dim=params.ffn_dim,
         dropout=params.dropout,
-        leap_feature=params.get("leap_feature", "relu"),
+        leap_feature=params.get("leap_feature", MODEL_KEY_DEFAULTS["leap_feature"]),
     )
 
 
@@ -174,16 +174,16 @@ def compute_loss(model, batch, params, k, teacher=None):
     inputs = (batch["feats"], batch["feat_lens"], batch["prev_tokens"], k, params.pre_decision)
     logits, ctc_lp, frame_lens = model(*inputs)
     ce, nll, ntok = label_smoothed_ce(logits, batch["target"], params.pad_id, params.label_smoothing)
-    kd = 0.0
+    kd, token_loss = 0.0, ce
     if teacher is not None:
         with torch.no_grad():
             teacher_logits = teacher(*inputs)[0]
         kd = distill_kl(logits, teacher_logits, batch["target"], params.pad_id)
-        ce = (1 - params.kd_weight) * ce + params.kd_weight * kd
+        token_loss = (1 - params.kd_weight) * ce + params.kd_weight * kd
     nchar = max(int(batch["char_lens"].sum()), 1)
     ctc = ctc_loss(ctc_lp, frame_lens, batch["chars"], batch["char_lens"])
     w = params.ctc_weight
-    loss = (1 - w) * ce / ntok + w * ctc / nchar
+    loss = (1 - w) * token_loss / ntok + w * ctc / nchar
     stats = {"loss": float(loss), "ce": float(ce) / ntok, "nll": float(nll) / ntok,
              "ctc": float(ctc) / nchar, "kd": float(kd) / ntok, "tokens": ntok}
     return loss, stats
