@@ -68,9 +68,8 @@ class LeapAttention(MultiHeadProjections):
         """x: one projection split in heads (N, H, T, dk) -> phi(x) (N, H, T, feature_dim)."""
         if self.feature == "relu":
             x = torch.relu(x)
-            a = (math.pi / 2) * prop(x)  # radians, (N, H, T, 1)
-        else:
-            a = (math.pi / 2) * prop(x)
+        a = (math.pi / 2) * prop(x)  # radians, (N, H, T, 1); hedgehog: from x itself
+        if self.feature == "hedgehog":
             y = torch.matmul(x, self.hh_weight) + self.hh_bias
             x = torch.cat([torch.softmax(y, dim=-1), torch.softmax(-y, dim=-1)], dim=-1)
         return torch.cat([x * torch.sin(a), x * torch.cos(a)], dim=-1)
