@@ -34,7 +34,7 @@ import torch
 from leapformer.data import BucketBatchSampler, S2TDataset, collate, read_manifest
 from leapformer.fbank import FEATURE_DIM, SAMPLE_RATE, SUBSAMPLING, Cmvn
 from leapformer.leap_attention import FEATURES
-from leapformer.model import S2TModel, ctc_loss, distill_kl, label_smoothed_ce
+from leapformer.model import S2TModel, ctc_loss, distill_kl, label_smoothed_ce, token_hits
 from leapformer.tokens import BOS_ID, CTC_VOCAB_SIZE, EOS_ID, PAD_ID, UNK_ID, load_spm
 from leapformer.utils import AttributeDict, setup_logger, setup_torch, str2bool
 
@@ -184,8 +184,10 @@ def compute_loss(model, batch, params, k, teacher=None):
     ctc = ctc_loss(ctc_lp, frame_lens, batch["chars"], batch["char_lens"])
     w = params.ctc_weight
     loss = (1 - w) * token_loss / ntok + w * ctc / nchar
+    hits = token_hits(logits, batch["target"], params.pad_id)
     stats = {"loss": float(loss), "ce": float(ce) / ntok, "nll": float(nll) / ntok,
-             "ctc": float(ctc) / nchar, "kd": float(kd) / ntok, "tokens": ntok}
+             "ctc": float(ctc) / nchar, "kd": float(kd) / ntok, "acc": hits / ntok,
+             "tokens": ntok}
     return loss, stats
 
 
@@ -214,15 +216,16 @@ def lr_at(step: int, params) -> float:
 @torch.no_grad()
 def validate(model, loader, params) -> dict:
     model.eval()
-    tot = {"ce": 0.0, "nll": 0.0, "ctc": 0.0, "n": 0}
+    keys = ("ce", "nll", "ctc", "acc")
+    tot = dict.fromkeys(keys + ("n",), 0.0)
     for batch in loader:
         _, st = compute_loss(model, batch, params, params.default_k)
-        for key in ("ce", "nll", "ctc"):
+        for key in keys:
             tot[key] += st[key]
         tot["n"] += 1
     model.train()
     n = max(tot["n"], 1)
-    return {key: tot[key] / n for key in ("ce", "nll", "ctc")}
+    return {key: tot[key] / n for key in keys}
 
 
 def save_checkpoint(path, model, optimizer, params) -> None:
@@ -357,8 +360,8 @@ def run(params: AttributeDict) -> dict:
             if step % params.valid_every_n == 0 or step == params.num_steps:
                 v = validate(model, dev_loader, params)
                 last.update({"dev_" + key: val for key, val in v.items()})
-                logging.info("step %d dev (k=%d) ce %.3f nll %.3f ctc %.3f",
-                             step, params.default_k, v["ce"], v["nll"], v["ctc"])
+                logging.info("step %d dev (k=%d) ce %.3f nll %.3f ctc %.3f token accuracy %.3f",
+                             step, params.default_k, v["ce"], v["nll"], v["ctc"], v["acc"])
             if step % params.save_every_n == 0 or step == params.num_steps:
                 path = os.path.join(params.exp_dir, f"checkpoint-{step}.pt")
                 save_checkpoint(path, model, optimizer, params)

@@ -65,6 +65,11 @@ def label_smoothed_ce(logits, target, pad_id: int, eps: float):
     return loss, nll[keep].sum(), int(keep.sum())
 
 
+def token_hits(logits, target, pad_id: int) -> int:
+    """Non-pad tokens whose argmax is the target: teacher-forced token accuracy's numerator."""
+    return int(((logits.argmax(-1) == target) & (target != pad_id)).sum())
+
+
 def distill_kl(logits, teacher_logits, target, pad_id: int):
     """Sum over non-pad tokens of KL(teacher || student): word-level distillation."""
     lp = F.log_softmax(logits.float(), dim=-1)

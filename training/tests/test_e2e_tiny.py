@@ -47,6 +47,7 @@ def test_tiny_recipe(tiny_data, tmp_path, attention):
     params.update(vars(args))
     stats = train.run(params)
     assert all(torch.isfinite(torch.tensor(v)) for v in stats.values())
+    assert 0.0 <= stats["dev_acc"] <= 1.0
     assert (exp / "log" / "train.log").exists()
     ckpts = last_checkpoints(str(exp), 2)
     assert [os.path.basename(p) for p in ckpts] == ["checkpoint-8.pt", "checkpoint-12.pt"]
