@@ -42,6 +42,8 @@ def get_parser():
     p.add_argument("--ks", type=int, nargs="+", default=[3, 5, -1], help="-1 = offline")
     p.add_argument("--max-utts", type=int, default=0, help="0 = all")
     p.add_argument("--out-dir", required=True)
+    p.add_argument("--num-threads", type=int, default=2,
+                   help="torch threads (1 to run two decodes side by side on 2 cores)")
     return p
 
 
@@ -92,9 +94,10 @@ def decode(args) -> dict:
 
 
 def main():
-    setup_torch()
+    args = get_parser().parse_args()
+    setup_torch(args.num_threads)
     setup_logger()
-    decode(get_parser().parse_args())
+    decode(args)
 
 
 if __name__ == "__main__":
