@@ -30,6 +30,7 @@ def tiny_data(tmp_path_factory):
 def test_tiny_recipe(tiny_data, tmp_path, attention):
     import decode
     import export_onnx
+    import teacher_forced
     import train
     from leapformer.checkpoint import average_checkpoints, last_checkpoints
     from leapformer.utils import AttributeDict
@@ -79,6 +80,12 @@ def test_tiny_recipe(tiny_data, tmp_path, attention):
         "--out-dir", str(tmp_path / "decode")]))
     assert set(res) == {3, -1}
     assert (tmp_path / "decode" / "hyps-k3.tsv").exists()
+
+    tf = teacher_forced.score(teacher_forced.get_parser().parse_args([
+        "--checkpoint", str(exp / "averaged.pt"), "--lang-dir", str(tiny_data / "lang"),
+        "--manifest", str(tiny_data / "manifests" / "test.tsv"), "--ks", "1", "-1"]))
+    assert set(tf) == {1, -1}
+    assert all(v["nll"] > 0 and 0.0 <= v["acc"] <= 1.0 for v in tf.values())
 
 
 def test_preload_fills_the_cache_with_the_lazy_features(tiny_data):
