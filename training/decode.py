@@ -32,14 +32,19 @@ from leapformer.utils import setup_logger, setup_torch
 from train import model_from_checkpoint
 
 
-def get_parser():
-    p = argparse.ArgumentParser(formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+def add_model_and_data_arguments(p: argparse.ArgumentParser, ks) -> None:
+    """The model (a checkpoint, or the last --avg of an --exp-dir), the set, the ks."""
     p.add_argument("--checkpoint", default="")
     p.add_argument("--exp-dir", default="")
     p.add_argument("--avg", type=int, default=1)
     p.add_argument("--lang-dir", required=True)
     p.add_argument("--manifest", required=True)
-    p.add_argument("--ks", type=int, nargs="+", default=[3, 5, -1], help="-1 = offline")
+    p.add_argument("--ks", type=int, nargs="+", default=ks, help="-1 = offline")
+
+
+def get_parser():
+    p = argparse.ArgumentParser(formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    add_model_and_data_arguments(p, [3, 5, -1])
     p.add_argument("--max-utts", type=int, default=0, help="0 = all")
     p.add_argument("--out-dir", required=True)
     p.add_argument("--num-threads", type=int, default=2,

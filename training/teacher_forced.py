@@ -21,7 +21,7 @@ import logging
 import torch
 
 import train
-from decode import load
+from decode import add_model_and_data_arguments, load
 from leapformer.data import read_manifest
 from leapformer.fbank import Cmvn
 from leapformer.tokens import load_spm
@@ -30,12 +30,7 @@ from leapformer.utils import setup_logger, setup_torch
 
 def get_parser():
     p = argparse.ArgumentParser(formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("--checkpoint", default="")
-    p.add_argument("--exp-dir", default="")
-    p.add_argument("--avg", type=int, default=1)
-    p.add_argument("--lang-dir", required=True)
-    p.add_argument("--manifest", required=True)
-    p.add_argument("--ks", type=int, nargs="+", default=[5], help="-1 = offline")
+    add_model_and_data_arguments(p, [5])
     p.add_argument("--batch-frames", type=int, default=4000)
     p.add_argument("--num-threads", type=int, default=2)
     return p
