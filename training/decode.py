@@ -26,7 +26,7 @@ from leapformer.checkpoint import average_checkpoints, last_checkpoints
 from leapformer.data import read_manifest
 from leapformer.fbank import Cmvn, compute_fbank, load_wave
 from leapformer.metrics import average_lagging, corpus_bleu
-from leapformer.streaming import StepModules, simul_decode
+from leapformer.streaming import StepModules, offline_beam, simul_decode
 from leapformer.tokens import load_spm
 from leapformer.utils import setup_logger, setup_torch
 from train import model_from_checkpoint
@@ -47,6 +47,8 @@ def get_parser():
     add_model_and_data_arguments(p, [3, 5, -1])
     p.add_argument("--max-utts", type=int, default=0, help="0 = all")
     p.add_argument("--out-dir", required=True)
+    p.add_argument("--beam", type=int, default=1,
+                   help="offline (k=-1) only: beam search of this width instead of greedy")
     p.add_argument("--num-threads", type=int, default=2,
                    help="torch threads (1 to run two decodes side by side on 2 cores)")
     return p
@@ -77,9 +79,15 @@ def decode(args) -> dict:
         with open(os.path.join(args.out_dir, f"hyps-k{k}.tsv"), "w", encoding="utf-8") as f:
             f.write("id\treference\thypothesis\tdelays_ms\n")
             for r, (x, n) in zip(rows, feats):
-                res = simul_decode(steps, x, n, k, params.pre_decision, params.bos_id,
-                                   params.eos_id, params.max_tokens_base,
-                                   params.max_tokens_per_frame, params.frame_ms)
+                if k < 0 and args.beam > 1:
+                    tokens = offline_beam(steps, x, params.pre_decision, params.bos_id,
+                                          params.eos_id, args.beam, params.max_tokens_base,
+                                          params.max_tokens_per_frame)
+                    res = {"tokens": tokens, "delays_ms": [n * 1000 / 16000] * len(tokens)}
+                else:
+                    res = simul_decode(steps, x, n, k, params.pre_decision, params.bos_id,
+                                       params.eos_id, params.max_tokens_base,
+                                       params.max_tokens_per_frame, params.frame_ms)
                 hyp = sp.decode(res["tokens"])
                 hyps.append(hyp)
                 als.append(average_lagging(res["delays_ms"], n * 1000 / 16000,

@@ -170,3 +170,47 @@ def simul_decode(
     st["done"] = True
     write()
     return {"tokens": tokens, "delays_ms": delays, "min_margin": margin[0]}
+
+
+@torch.no_grad()
+def offline_beam(
+    steps: StepModules,
+    feats: torch.Tensor,
+    pre_decision: int,
+    bos_id: int,
+    eos_id: int,
+    beam: int,
+    max_tokens_base: float = 10,
+    max_tokens_per_frame: float = 0.5,
+) -> List[int]:
+    """Beam search over the whole source (the offline bound): the same step modules and
+    token limit as simul_decode, hypotheses ranked by log-probability / (tokens + 1).
+    Stops when none is left growing, or when `beam` have ended and the best ended one
+    outranks the best growing one; beam=1 is simul_decode's offline greedy."""
+    cross_states = steps.init_cross(1)
+    frames_read = 0
+    for frames in stream_encoder(steps, feats, pre_decision):
+        if frames.size(0):
+            cross_states = list(steps.cross(frames.unsqueeze(0), *cross_states))
+            frames_read += frames.size(0)
+    max_len = max_tokens_base + math.floor(max_tokens_per_frame * frames_read)
+    alive = [(0.0, [], steps.init_decoder(1), bos_id)]
+    ended: List[tuple] = []
+    def rank(h):
+        return h[0] / (len(h[1]) + 1)
+
+    while alive and not (len(ended) >= beam and max(map(rank, ended)) > rank(alive[0])):
+        grown = []
+        for score, tokens, states, prev in alive:
+            res = steps.decoder(torch.tensor([prev]), torch.tensor([len(tokens)]), *states,
+                                *cross_states)
+            top = torch.log_softmax(res[0][0].float(), -1).topk(beam)
+            for lp, y in zip(top.values.tolist(), top.indices.tolist()):
+                if y == eos_id:
+                    ended.append((score + lp, tokens))
+                elif len(tokens) + 1 >= max_len:
+                    ended.append((score + lp, tokens + [y]))
+                else:
+                    grown.append((score + lp, tokens + [y], list(res[1:]), y))
+        alive = sorted(grown, key=lambda h: -h[0])[:beam]
+    return max(ended, key=rank)[1]

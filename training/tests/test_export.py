@@ -14,6 +14,7 @@ from leapformer.streaming import (
     cross_state_names,
     decoder_state_names,
     encoder_state_names,
+    offline_beam,
     simul_decode,
     stream_encoder,
 )
@@ -198,3 +199,15 @@ def test_simul_decode_properties():
         for i, ms in enumerate(d):
             assert ms >= min((k + i) * P * 40, source_ms) or ms == source_ms
         assert len(res["tokens"]) <= 10 + 0.5 * 37
+
+
+def test_offline_beam_of_one_is_offline_greedy_and_wider_beams_stay_in_bounds():
+    model = small_model("leap", 4, dtype=torch.float32)
+    steps = StepModules(model)
+    torch.manual_seed(1)
+    feats = torch.randn(150, 80)  # 37 encoder frames
+    greedy = simul_decode(steps, feats, 400 + 149 * 160, None, P, 2, 3)["tokens"]
+    assert offline_beam(steps, feats, P, 2, 3, 1) == greedy
+    wide = offline_beam(steps, feats, P, 2, 3, 4)
+    assert wide == offline_beam(steps, feats, P, 2, 3, 4)
+    assert 3 not in wide and len(wide) <= 10 + 0.5 * 37
