@@ -196,6 +196,7 @@ def offline_beam(
     max_len = max_tokens_base + math.floor(max_tokens_per_frame * frames_read)
     alive = [(0.0, [], steps.init_decoder(1), bos_id)]
     ended: List[tuple] = []
+
     def rank(h):
         return h[0] / (len(h[1]) + 1)
 
