@@ -1,6 +1,8 @@
 """Export wrappers == parallel model; exported ONNX files have the docs/bundle.md
 names, shapes and metadata, pass onnx.checker, and (run by a NumPy interpreter,
 as there is no onnxruntime here) give the wrappers' outputs."""
+import os
+
 import numpy as np
 import onnx
 import pytest
@@ -211,3 +213,30 @@ def test_offline_beam_of_one_is_offline_greedy_and_wider_beams_stay_in_bounds():
     wide = offline_beam(steps, feats, P, 2, 3, 4)
     assert wide == offline_beam(steps, feats, P, 2, 3, 4)
     assert 3 not in wide and len(wide) <= 10 + 0.5 * 37
+
+
+DEMO = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                    "models", "demo-small")
+
+
+@pytest.mark.skipif(not os.path.exists(os.path.join(DEMO, "averaged.pt")),
+                    reason="no committed demo-small weights")
+def test_offline_beam_on_the_demo_model_ends_sentences_and_keeps_greedy_at_beam_one():
+    """A trained model, so the hypotheses end with EOS (a random one runs to the limit)."""
+    import json
+
+    from leapformer.fbank import Cmvn
+    from train import model_from_checkpoint
+
+    model, params = model_from_checkpoint(torch.load(os.path.join(DEMO, "averaged.pt")))
+    steps = StepModules(model)
+    cmvn = Cmvn.load(os.path.join(DEMO, "cmvn.json"))
+    with open(os.path.join(DEMO, "golden", "utt2.json"), encoding="utf-8") as f:
+        doc = json.load(f)
+    feats = cmvn(torch.tensor(doc["fbank"], dtype=torch.float32))
+    args = (params.pre_decision, params.bos_id, params.eos_id)
+    greedy = simul_decode(steps, feats, doc["num_samples"], None, *args)["tokens"]
+    assert 0 < len(greedy) < 10  # ended by EOS, far below the limit
+    assert offline_beam(steps, feats, *args, 1) == greedy
+    wide = offline_beam(steps, feats, *args, 4)
+    assert 0 < len(wide) < 10 and params.eos_id not in wide
