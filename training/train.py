@@ -35,6 +35,7 @@ from leapformer.data import BucketBatchSampler, S2TDataset, collate, read_manife
 from leapformer.fbank import FEATURE_DIM, SAMPLE_RATE, SUBSAMPLING, Cmvn
 from leapformer.leap_attention import FEATURES
 from leapformer.model import S2TModel, ctc_loss, distill_kl, label_smoothed_ce, token_hits
+from leapformer.on_policy import greedy_prefixes
 from leapformer.tokens import BOS_ID, CTC_VOCAB_SIZE, EOS_ID, PAD_ID, UNK_ID, load_spm
 from leapformer.utils import AttributeDict, setup_logger, setup_torch, str2bool
 
@@ -94,6 +95,10 @@ def get_parser() -> argparse.ArgumentParser:
                              "distilled into the model being trained")
     parser.add_argument("--kd-weight", type=float, default=0.5,
                         help="with --teacher: share of the token loss given to KL(teacher || model)")
+    parser.add_argument("--on-policy-prob", type=float, default=0.0,
+                        help="with --teacher: share of batches whose decoder input is the model's "
+                             "own greedy output at the batch's k instead of the reference; their "
+                             "token loss is KL(teacher || model) alone (on-policy distillation)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--num-threads", type=int, default=2,
                         help="torch CPU threads (1 lets two runs share 2 cores side by side)")
@@ -169,8 +174,13 @@ def to_device(batch: dict, device: torch.device) -> dict:
             for key, val in batch.items()}
 
 
-def compute_loss(model, batch, params, k, teacher=None):
+def compute_loss(model, batch, params, k, teacher=None, on_policy=False):
     batch = to_device(batch, next(model.parameters()).device)
+    if on_policy:
+        prev, target = greedy_prefixes(model, batch["feats"], batch["feat_lens"], k,
+                                       params.pre_decision, params.bos_id, params.eos_id,
+                                       params.pad_id, 3 * batch["target"].size(1) // 2 + 5)
+        batch = dict(batch, prev_tokens=prev, target=target)
     inputs = (batch["feats"], batch["feat_lens"], batch["prev_tokens"], k, params.pre_decision)
     logits, ctc_lp, frame_lens = model(*inputs)
     ce, nll, ntok = label_smoothed_ce(logits, batch["target"], params.pad_id, params.label_smoothing)
@@ -179,7 +189,7 @@ def compute_loss(model, batch, params, k, teacher=None):
         with torch.no_grad():
             teacher_logits = teacher(*inputs)[0]
         kd = distill_kl(logits, teacher_logits, batch["target"], params.pad_id)
-        token_loss = (1 - params.kd_weight) * ce + params.kd_weight * kd
+        token_loss = kd if on_policy else (1 - params.kd_weight) * ce + params.kd_weight * kd
     nchar = max(int(batch["char_lens"].sum()), 1)
     ctc = ctc_loss(ctc_lp, frame_lens, batch["chars"], batch["char_lens"])
     w = params.ctc_weight
@@ -338,7 +348,10 @@ def run(params: AttributeDict) -> dict:
             step = params.batch_idx_train + 1
             for g in optimizer.param_groups:
                 g["lr"] = lr_at(step, params)
-            loss, st = compute_loss(model, batch, params, sample_k(params, rng), teacher)
+            k = sample_k(params, rng)
+            on_policy = teacher is not None and params.get("on_policy_prob", 0) > 0 and \
+                rng.random() < params.on_policy_prob
+            loss, st = compute_loss(model, batch, params, k, teacher, on_policy)
             if not math.isfinite(float(loss)):
                 logging.warning("step %d: non-finite loss, batch skipped", step)
                 continue

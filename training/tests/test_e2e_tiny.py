@@ -29,10 +29,12 @@ def tiny_data(tmp_path_factory):
 @pytest.mark.parametrize("attention", ["leap", "softmax"])
 def test_tiny_recipe(tiny_data, tmp_path, attention):
     import decode
+    import distill_targets
     import export_onnx
     import teacher_forced
     import train
     from leapformer.checkpoint import average_checkpoints, last_checkpoints
+    from leapformer.data import read_manifest
     from leapformer.utils import AttributeDict
 
     exp = tmp_path / "exp"
@@ -61,6 +63,21 @@ def test_tiny_recipe(tiny_data, tmp_path, attention):
     stats2 = train.run(AttributeDict(params2))
     assert (tmp_path / "exp2" / "checkpoint-2.pt").exists()
     assert 0 <= stats2["kd"] < 1.0  # same weights: only dropout sets the two apart
+    # on-policy: every batch decoded by the model itself, then scored by the teacher
+    stats3 = train.run(AttributeDict(dict(params2, exp_dir=str(tmp_path / "exp3"),
+                                          on_policy_prob=1.0, batch_idx_train=0)))
+    assert (tmp_path / "exp3" / "checkpoint-2.pt").exists()
+    assert 0 <= stats3["kd"] < 1.0 and stats3["loss"] > 0
+
+    # sequence-level distillation: the model's beam outputs become a training manifest
+    counts = distill_targets.run(distill_targets.get_parser().parse_args([
+        "--checkpoint", str(exp / "averaged.pt"), "--lang-dir", str(tiny_data / "lang"),
+        "--manifest-dir", str(tiny_data / "manifests"), "--out-dir", str(tmp_path / "seqkd"),
+        "--beam", "2", "--jobs", "1", "--max-utts", "4"]))
+    assert sum(counts.values()) == 4
+    assert len(read_manifest(str(tmp_path / "seqkd" / "train.tsv"))) == 4
+    assert (tmp_path / "seqkd" / "dev.tsv").read_text() == \
+        (tiny_data / "manifests" / "dev.tsv").read_text()
 
     bundle = tmp_path / "bundle"
     export_onnx.export_bundle(export_onnx.get_parser().parse_args([
