@@ -25,9 +25,20 @@ public sealed class ChrF(ChrFOptions? options = null)
     /// <summary>Corpus chrF against one or more reference streams (null or empty entries: fewer references).</summary>
     public ChrFScore CorpusScore(IReadOnlyList<string> hypotheses, IReadOnlyList<IReadOnlyList<string?>> referenceStreams)
     {
+        var (segments, referenceCount) = SegmentStatistics(hypotheses, referenceStreams);
+        return Score(SummedStatistics.Sum(segments), Signature(referenceCount));
+    }
+
+    /// <summary>
+    /// Per segment, the [hyp, ref, match] counts of every order against its best reference: corpus
+    /// chrF depends only on their sum, so a resample of segments can be scored without extracting again.
+    /// </summary>
+    internal (long[][] Segments, int? ReferenceCount) SegmentStatistics(
+        IReadOnlyList<string> hypotheses, IReadOnlyList<IReadOnlyList<string?>> referenceStreams)
+    {
         var (segments, referenceCount) = CorpusInput.Group(hypotheses, referenceStreams);
         int order = Options.CharOrder;
-        var sums = new long[3 * order];
+        var statistics = new long[segments.Length][];
         for (int s = 0; s < segments.Length; s++)
         {
             var hypNgrams = CharNgrams.Extract(Preprocess(hypotheses[s]), order, Options.Whitespace);
@@ -45,14 +56,18 @@ public sealed class ChrF(ChrFOptions? options = null)
                 }
             }
 
-            for (int i = 0; i < sums.Length; i++)
-            {
-                sums[i] += best![i];
-            }
+            statistics[s] = best!;
         }
 
-        return new ChrFScore(FScore(sums), order, Options.Beta, SacreBleuSignature.ChrF(referenceCount, Options));
+        return (statistics, referenceCount);
     }
+
+    /// <summary>The signature of a corpus score with this many references per segment (null: it varies).</summary>
+    internal string Signature(int? referenceCount) => SacreBleuSignature.ChrF(referenceCount, Options);
+
+    /// <summary>chrF from statistics of <see cref="SegmentStatistics"/> summed over any segments.</summary>
+    internal ChrFScore Score(IReadOnlyList<long> sum, string signature) =>
+        new(FScore(sum), Options.CharOrder, Options.Beta, signature);
 
     public ChrFScore SentenceScore(string hypothesis, IReadOnlyList<string> references)
     {

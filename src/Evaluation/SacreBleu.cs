@@ -32,13 +32,21 @@ public sealed class SacreBleu(BleuOptions? options = null)
     /// </summary>
     public BleuScore CorpusScore(IReadOnlyList<string> hypotheses, IReadOnlyList<IReadOnlyList<string?>> referenceStreams)
     {
+        var (segments, referenceCount) = SegmentStatistics(hypotheses, referenceStreams);
+        return Score(SummedStatistics.Sum(segments), Signature(referenceCount));
+    }
+
+    /// <summary>
+    /// Per segment, sacreBLEU's BLEU statistics <c>[hyp_len, ref_len, correct_1..N, total_1..N]</c>
+    /// (<c>_extract_corpus_statistics</c>): corpus BLEU depends only on their sum, so a resample of
+    /// segments can be scored without tokenizing again.
+    /// </summary>
+    internal (long[][] Segments, int? ReferenceCount) SegmentStatistics(
+        IReadOnlyList<string> hypotheses, IReadOnlyList<IReadOnlyList<string?>> referenceStreams)
+    {
         var (segments, referenceCount) = CorpusInput.Group(hypotheses, referenceStreams);
         int order = Options.MaxNgramOrder;
-        var correct = new int[order];
-        var total = new int[order];
-        int sysLen = 0;
-        int refLen = 0;
-
+        var statistics = new long[segments.Length][];
         for (int s = 0; s < segments.Length; s++)
         {
             var refNgrams = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -54,17 +62,38 @@ public sealed class SacreBleu(BleuOptions? options = null)
             }
 
             var (hypNgrams, hypLen) = WordNgrams.Extract(Preprocess(hypotheses[s]), order);
-            sysLen += hypLen;
-            refLen += ClosestReferenceLength(hypLen, refLens);
+            var segment = new long[2 + (2 * order)];
+            segment[0] = hypLen;
+            segment[1] = ClosestReferenceLength(hypLen, refLens);
             foreach (var (ngram, count) in hypNgrams)
             {
                 int n = WordNgrams.Order(ngram) - 1;
-                total[n] += count;
-                correct[n] += Math.Min(count, refNgrams.GetValueOrDefault(ngram));
+                segment[2 + order + n] += count;
+                segment[2 + n] += Math.Min(count, refNgrams.GetValueOrDefault(ngram));
             }
+
+            statistics[s] = segment;
         }
 
-        return Compute(correct, total, sysLen, refLen, Options, SacreBleuSignature.Bleu(referenceCount, Options));
+        return (statistics, referenceCount);
+    }
+
+    /// <summary>The signature of a corpus score with this many references per segment (null: it varies).</summary>
+    internal string Signature(int? referenceCount) => SacreBleuSignature.Bleu(referenceCount, Options);
+
+    /// <summary>BLEU from statistics of <see cref="SegmentStatistics"/> summed over any segments.</summary>
+    internal BleuScore Score(ReadOnlySpan<long> sum, string signature)
+    {
+        int order = Options.MaxNgramOrder;
+        var correct = new int[order];
+        var total = new int[order];
+        for (int n = 0; n < order; n++)
+        {
+            correct[n] = checked((int)sum[2 + n]);
+            total[n] = checked((int)sum[2 + order + n]);
+        }
+
+        return Compute(correct, total, checked((int)sum[0]), checked((int)sum[1]), Options, signature);
     }
 
     /// <summary>

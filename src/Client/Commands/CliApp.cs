@@ -18,6 +18,7 @@ internal static class CliApp
         EvalCommand.Create(openChannel ?? OpenChannel),
         BenchCommand.Create(openChannel ?? OpenChannel),
         MicCommand.Create(openChannel ?? OpenChannel),
+        CompareCommand.Create(),
     };
 
     private static GrpcChannel OpenChannel(Uri uri) => GrpcChannel.ForAddress(uri, new GrpcChannelOptions
