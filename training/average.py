@@ -4,6 +4,8 @@ Averages the last N checkpoints of an experiment (weights only).
 
 Usage (from training/):
   /usr/bin/python3 average.py --exp-dir exp/demo-small --avg 3
+  # or any weights of one architecture, e.g. runs fine-tuned from one start (a "model soup"):
+  /usr/bin/python3 average.py --checkpoints a/averaged.pt b/averaged.pt --out soup.pt
 Writes: <exp-dir>/averaged.pt  ({"model", "params", "averaged"}; usable with
 train.py --resume to continue from weights only, and with export_onnx.py --checkpoint).
 """
@@ -24,16 +26,23 @@ from leapformer.utils import setup_logger, setup_torch
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--exp-dir", required=True)
+    p.add_argument("--exp-dir", default="")
     p.add_argument("--avg", type=int, default=3)
+    p.add_argument("--checkpoints", nargs="+", default=[],
+                   help="average these files (checkpoints or averaged.pt) instead; needs --out")
     p.add_argument("--out", default="", help="default <exp-dir>/averaged.pt")
     a = p.parse_args()
+    if bool(a.exp_dir) == bool(a.checkpoints) or (a.checkpoints and not a.out):
+        p.error("give --exp-dir, or --checkpoints with --out")
     setup_torch()
     setup_logger()
-    paths = last_checkpoints(a.exp_dir, a.avg)
+    paths = a.checkpoints or last_checkpoints(a.exp_dir, a.avg)
     out = a.out or os.path.join(a.exp_dir, "averaged.pt")
-    torch.save(average_checkpoints(paths), out)
-    logging.info("averaged %s -> %s", [os.path.basename(x) for x in paths], out)
+    averaged = average_checkpoints(paths)
+    if a.checkpoints:
+        averaged["averaged"] = list(a.checkpoints)  # whole paths: the names may all be averaged.pt
+    torch.save(averaged, out)
+    logging.info("averaged %s -> %s", averaged["averaged"], out)
 
 
 if __name__ == "__main__":
