@@ -11,6 +11,8 @@
 #   RESULTS/<model>/info.txt                                   `leapformer info` of the served model
 #   RESULTS/run.txt                                            how the curve was made (manifest, rows, pace, machine, commit)
 #   RESULTS/curve.md, RESULTS/curve.png                        table and BLEU-vs-AL plot (scripts/plot_curve.py)
+#   RESULTS/compare.md                                         with two bundles: per k, the first's BLEU minus the
+#                                                              second's, its 95% interval and p (`leapformer compare`)
 #
 # <model> is the bundle folder's name. RESULTS defaults to docs/results.
 #
@@ -137,3 +139,24 @@ done
 
 log "Writing ${results#"$ROOT"/}/curve.md and curve.png"
 /usr/bin/python3 "$ROOT/scripts/plot_curve.py" --results "$results" "${models[@]}"
+
+if [[ ${#models[@]} -eq 2 ]]; then
+  log "Writing ${results#"$ROOT"/}/compare.md (paired bootstrap, ${models[0]} - ${models[1]})"
+  {
+    echo "# ${models[0]} against ${models[1]}: paired bootstrap"
+    echo
+    echo "\`leapformer compare --baseline ${models[1]}/K --system ${models[0]}/K\` on the same $rows sentences:"
+    echo "1000 resamples, seed 12345; difference = ${models[0]} - ${models[1]} in BLEU points; p below 0.05"
+    echo "means more than the luck of which sentences the test set holds."
+    echo
+    echo "| k | BLEU ${models[0]} | BLEU ${models[1]} | difference | 95% interval | p |"
+    echo "| --- | ---: | ---: | ---: | --- | ---: |"
+    for k in $ks; do
+      if [[ $k == -1 ]]; then sub=offline; else sub=k$k; fi
+      dotnet "$CLIENT" compare --baseline "$results/${models[1]}/$sub" --system "$results/${models[0]}/$sub" |
+        awk -v k="${sub#k}" '$1 == "BLEU" { base = $3 } $1 == "system" && $2 ~ /^-?[0-9.]+$/ && !s++ { sys = $2 }
+          $1 == "difference" && !d++ { diff = $2; ci = $4 " " $5; p = $6 }
+          END { printf "| %s | %s | %s | %s | %s | %s |\n", k, sys, base, diff, ci, p }'
+    done
+  } >"$results/compare.md"
+fi
