@@ -97,3 +97,18 @@ def test_base_extension_keeps_the_base_split_and_adds_new_sentences(tmp_path):
     assert all(re.fullmatch(r"x\d{5}", i) for i in train[2:])
     assert len(list((wide / "wav").glob("x*.wav"))) == 3
     assert (wide / "lang" / "spm.model").read_bytes() == b"spm"
+
+
+def test_synthesis_is_repeatable(tmp_path):
+    """The same job (voice, rate, pitch, gain, padding) renders the same bytes twice."""
+    sys.path.insert(0, os.path.join(TRAINING, "local"))
+    from synthesize import synth
+
+    outs = []
+    for i in range(2):
+        out = str(tmp_path / f"u{i}.wav")
+        synth(("u", "To be at a loss for words.", "espeak", "en-gb+m1", 150, 40, out,
+               ["gain", "-3.2", "pad", "0.10", "0.05"]))
+        with open(out, "rb") as f:
+            outs.append(f.read())
+    assert len(outs[0]) > 10000 and outs[0] == outs[1]
