@@ -60,7 +60,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
         var statuses = await RunAsync(client, audio, plan, random);
         var elapsed = clock.Elapsed;
         await DrainedAsync(factory);
-        var after = SettledHeap();
+        var after = await RetainedHeapAsync(baseline);
 
         var growth = (after - baseline) / (double)baseline;
         var summary = string.Join(", ", statuses.GroupBy(s => s).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}"));
@@ -206,6 +206,24 @@ public sealed class ChaosTests(ITestOutputHelper output)
     private static async Task DrainedAsync(TranslationServerFactory factory)
         => await TestTimeouts.WaitUntilAsync(() => factory.IsDrained,
             TestTimeouts.Stream, "every stream has ended and its session is freed");
+
+    /// <summary>
+    /// The settled heap, measured again (up to 3 more times, a second apart) while it is over 10% above
+    /// the baseline. In a full test run the process also holds other tests' servers; once 20 MiB more
+    /// was live at the first measurement (171 -> 190 MiB, +11%; the next full run +0.4%, this test
+    /// alone under 1%). Transient allocations get time to go; a leak stays.
+    /// </summary>
+    private static async Task<long> RetainedHeapAsync(long baseline)
+    {
+        var heap = SettledHeap();
+        for (var i = 0; i < 3 && heap > baseline * 1.10; i++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            heap = Math.Min(heap, SettledHeap());
+        }
+
+        return heap;
+    }
 
     private static long SettledHeap()
     {
