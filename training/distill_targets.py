@@ -20,7 +20,6 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import argparse
 import logging
-import math
 import multiprocessing
 import shutil
 import time
@@ -30,7 +29,7 @@ import torch
 
 from leapformer.data import read_manifest, write_manifest
 from leapformer.fbank import SUBSAMPLING, Cmvn, compute_fbank, load_wave
-from leapformer.streaming import StepModules, offline_beam
+from leapformer.streaming import StepModules, offline_beam, token_limit
 from leapformer.tokens import load_spm
 from leapformer.utils import setup_logger, setup_torch
 from train import model_from_checkpoint
@@ -67,8 +66,9 @@ def _teacher_output(audio: str) -> str:
     feats = w["cmvn"](compute_fbank(load_wave(audio)))
     tokens = offline_beam(w["steps"], feats, p.pre_decision, p.bos_id, p.eos_id, w["beam"],
                           p.max_tokens_base, p.max_tokens_per_frame)
-    max_len = p.max_tokens_base + math.floor(p.max_tokens_per_frame * (feats.size(0) // SUBSAMPLING))
-    if len(tokens) + 1 >= max_len:  # offline_beam's limit: a runaway, not a sentence
+    # offline_beam reads every encoder frame: feats.size(0) // SUBSAMPLING of them
+    limit = token_limit(feats.size(0) // SUBSAMPLING, p.max_tokens_base, p.max_tokens_per_frame)
+    if len(tokens) + 1 >= limit:  # stopped by the limit: a runaway, not a sentence
         return ""
     return w["sp"].decode(tokens).strip()
 

@@ -107,6 +107,12 @@ def stream_encoder(steps: StepModules, feats: torch.Tensor, pre_decision: int) -
     return out
 
 
+def token_limit(frames_read: int, max_tokens_base: float = 10,
+                max_tokens_per_frame: float = 0.5) -> float:
+    """Most tokens a decode may emit once frames_read encoder frames are read (docs/bundle.md)."""
+    return max_tokens_base + math.floor(max_tokens_per_frame * frames_read)
+
+
 @torch.no_grad()
 def simul_decode(
     steps: StepModules,
@@ -140,8 +146,8 @@ def simul_decode(
 
     def write():
         nonlocal dec_states
-        while not st["ended"] and len(tokens) < max_tokens_base + math.floor(
-            max_tokens_per_frame * st["frames_read"]
+        while not st["ended"] and len(tokens) < token_limit(
+            st["frames_read"], max_tokens_base, max_tokens_per_frame
         ):
             i = len(tokens)
             if not st["done"] and (k is None or st["frames_read"] < (k + i) * P):
@@ -193,7 +199,7 @@ def offline_beam(
         if frames.size(0):
             cross_states = list(steps.cross(frames.unsqueeze(0), *cross_states))
             frames_read += frames.size(0)
-    max_len = max_tokens_base + math.floor(max_tokens_per_frame * frames_read)
+    max_len = token_limit(frames_read, max_tokens_base, max_tokens_per_frame)
     alive = [(0.0, [], steps.init_decoder(1), bos_id)]
     ended: List[tuple] = []
 
