@@ -44,7 +44,11 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--attention", choices=["leap", "softmax"], default="leap")
     parser.add_argument("--leap-feature", choices=list(FEATURES), default="relu",
                         help="LeaP's feature map before the proportions: relu (cosFormer-like) "
-                             "or hedgehog (learned softmax features, twice the state)")
+                             "or hedgehog (learned softmax features, twice the state) or taylor "
+                             "(2nd-order Taylor of exp, 561/32 times the state at dk 32)")
+    parser.add_argument("--leap-cross-feature", choices=list(FEATURES), default=None,
+                        help="the decoder cross-attention's feature map, where it differs from "
+                             "--leap-feature")
     parser.add_argument("--d-model", type=int, default=128)
     parser.add_argument("--num-heads", type=int, default=4)
     parser.add_argument("--encoder-layers", type=int, default=4)
@@ -136,9 +140,9 @@ def get_params() -> AttributeDict:
 
 MODEL_KEYS = ["attention", "d_model", "num_heads", "encoder_layers", "decoder_layers",
               "ffn_dim", "dropout", "pre_decision", "default_k", "k_min", "k_max", "vocab_size",
-              "leap_feature"]
+              "leap_feature", "leap_cross_feature"]
 # keys a checkpoint may predate, and their value then
-MODEL_KEY_DEFAULTS = {"leap_feature": "relu"}
+MODEL_KEY_DEFAULTS = {"leap_feature": "relu", "leap_cross_feature": None}
 
 
 def model_keys(saved: dict) -> dict:
@@ -159,6 +163,7 @@ def get_model(params: AttributeDict) -> S2TModel:
         ffn_dim=params.ffn_dim,
         dropout=params.dropout,
         leap_feature=params.get("leap_feature", MODEL_KEY_DEFAULTS["leap_feature"]),
+        leap_cross_feature=params.get("leap_cross_feature"),
     )
 
 

@@ -24,12 +24,13 @@ def sinusoidal(pos: torch.Tensor, dim: int) -> torch.Tensor:
 
 
 class DecoderLayer(nn.Module):
-    def __init__(self, make_attention, d_model: int, ffn_dim: int, dropout: float):
+    def __init__(self, make_attention, d_model: int, ffn_dim: int, dropout: float,
+                 make_cross_attention=None):
         super().__init__()
         self.norm1 = nn.LayerNorm(d_model)
         self.self_attn = make_attention()
         self.norm2 = nn.LayerNorm(d_model)
-        self.cross_attn = make_attention()
+        self.cross_attn = (make_cross_attention or make_attention)()
         self.norm3 = nn.LayerNorm(d_model)
         self.ffn = FeedForward(d_model, ffn_dim, dropout)
         self.dropout = nn.Dropout(dropout)
@@ -48,13 +49,15 @@ class DecoderLayer(nn.Module):
 
 
 class Decoder(nn.Module):
-    def __init__(self, make_attention, vocab_size, d_model, num_layers, ffn_dim, dropout):
+    def __init__(self, make_attention, vocab_size, d_model, num_layers, ffn_dim, dropout,
+                 make_cross_attention=None):
         super().__init__()
         self.d_model = d_model
         self.embed = nn.Embedding(vocab_size, d_model)
         nn.init.normal_(self.embed.weight, mean=0.0, std=d_model ** -0.5)
         self.layers = nn.ModuleList(
-            DecoderLayer(make_attention, d_model, ffn_dim, dropout) for _ in range(num_layers)
+            DecoderLayer(make_attention, d_model, ffn_dim, dropout, make_cross_attention)
+            for _ in range(num_layers)
         )
         self.norm = nn.LayerNorm(d_model)
         self.dropout = nn.Dropout(dropout)

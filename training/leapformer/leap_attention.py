@@ -10,6 +10,13 @@ feature="hedgehog" replaces relu by a learned, spikier feature map (Zhang et al.
 (dk, dk) map per head shared by queries and keys, W_h initialised to the identity; the
 proportions then read x itself. phi doubles to 4dk; the state stays fixed-size.
 
+feature="taylor" uses the second-order Taylor expansion of exp(q.k/sqrt(dk)) (Arora et al.
+2024, "Based"): x' = [1, x/dk^(1/4), x_i x_j c_ij/(sqrt(2) sqrt(dk)) for i <= j] with c_ii = 1,
+c_ij = sqrt(2), so x'(q).x'(k) = 1 + s + s^2/2 >= 1/2, s = q.k/sqrt(dk): started from a softmax
+model's weights it approximates that model's attention. The proportions read x itself.
+x' has 1 + dk + dk(dk+1)/2 dims (561 for dk = 32): a larger, still fixed-size state. The
+parallel form never builds x': it computes (1 + s + s^2/2) cos(a_i - a_j) directly.
+
 Three forms of the same function (tests prove they agree to ~1e-5):
   forward()        parallel, masked (training);
   causal_chunk()   self-attention over a chunk of T positions given the state of
@@ -31,7 +38,7 @@ from .attention_heads import MultiHeadProjections
 # give ~0 instead of dividing by ~0.
 DEN_MIN = 0.1
 
-FEATURES = ("relu", "hedgehog")
+FEATURES = ("relu", "hedgehog", "taylor")
 
 
 class Proportion(nn.Module):
@@ -58,7 +65,15 @@ class LeapAttention(MultiHeadProjections):
         self.feature = feature
         self.q_prop = Proportion(self.head_dim)
         self.k_prop = Proportion(self.head_dim)
-        self.feature_dim = 2 * self.head_dim if feature == "relu" else 4 * self.head_dim
+        dk = self.head_dim
+        self.feature_dim = 2 * {"relu": dk, "hedgehog": 2 * dk,
+                                "taylor": 1 + dk + dk * (dk + 1) // 2}[feature]
+        if feature == "taylor":
+            i, j = torch.triu_indices(dk, dk)
+            coef = torch.where(i == j, 1.0, math.sqrt(2.0)) / math.sqrt(2.0 * dk)
+            self.register_buffer("tay_i", i, persistent=False)
+            self.register_buffer("tay_j", j, persistent=False)
+            self.register_buffer("tay_coef", coef, persistent=False)
         if feature == "hedgehog":
             eye = torch.eye(self.head_dim).expand(num_heads, -1, -1)
             self.hh_weight = nn.Parameter(eye.clone())  # (H, dk, dk)
@@ -72,7 +87,27 @@ class LeapAttention(MultiHeadProjections):
         if self.feature == "hedgehog":
             y = torch.matmul(x, self.hh_weight) + self.hh_bias
             x = torch.cat([torch.softmax(y, dim=-1), torch.softmax(-y, dim=-1)], dim=-1)
+        elif self.feature == "taylor":
+            x = self._taylor(x)
         return torch.cat([x * torch.sin(a), x * torch.cos(a)], dim=-1)
+
+    def _taylor(self, x: torch.Tensor) -> torch.Tensor:
+        dk = self.head_dim
+        second = x.index_select(-1, self.tay_i) * x.index_select(-1, self.tay_j) * self.tay_coef
+        one = x[..., :1] * 0.0 + 1.0  # not ones_like: no ConstantOfShape in the graph
+        return torch.cat([one, x * dk ** -0.25, second], dim=-1)
+
+    def _taylor_scores(self, query: torch.Tensor, memory: torch.Tensor) -> torch.Tensor:
+        """Parallel form of phi_q(query) . phi_k(memory) for the taylor feature, without phi:
+        (1 + s + s^2/2) * cos(a_q - a_k), (N, H, Tq, Tk)."""
+        q = self._heads(self.q_proj(query))
+        k = self._heads(self.k_proj(memory))
+        s = torch.matmul(q, k.transpose(-1, -2)) * self.head_dim ** -0.5
+        aq = (math.pi / 2) * self.q_prop(q)  # (N, H, Tq, 1)
+        ak = (math.pi / 2) * self.k_prop(k)
+        w = torch.matmul(torch.sin(aq), torch.sin(ak).transpose(-1, -2)) + torch.matmul(
+            torch.cos(aq), torch.cos(ak).transpose(-1, -2))
+        return (1.0 + s + 0.5 * s * s) * w
 
     def phi_q(self, query: torch.Tensor) -> torch.Tensor:
         return self._phi(self._heads(self.q_proj(query)), self.q_prop)
@@ -85,9 +120,13 @@ class LeapAttention(MultiHeadProjections):
         self, query: torch.Tensor, memory: torch.Tensor, visible: torch.Tensor
     ) -> torch.Tensor:
         """Parallel form. visible: bool (N or 1, Tq, Tk), True = key may be seen."""
-        fq = self.phi_q(query)
-        fk, v = self.phi_kv(memory)
-        a = torch.matmul(fq, fk.transpose(-1, -2))  # (N, H, Tq, Tk), >= 0
+        if self.feature == "taylor":
+            a = self._taylor_scores(query, memory)
+            v = self._heads(self.v_proj(memory))
+        else:
+            fq = self.phi_q(query)
+            fk, v = self.phi_kv(memory)
+            a = torch.matmul(fq, fk.transpose(-1, -2))  # (N, H, Tq, Tk), >= 0
         a = a.masked_fill(~visible.unsqueeze(1), 0.0)
         out = torch.matmul(a, v) / a.sum(-1, keepdim=True).clamp(min=DEN_MIN)
         return self._merge(out)

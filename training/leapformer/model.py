@@ -27,17 +27,28 @@ class S2TModel(nn.Module):
         ffn_dim: int = 512,
         dropout: float = 0.1,
         leap_feature: str = "relu",
+        leap_cross_feature: Optional[str] = None,
     ):
+        """leap_cross_feature: the decoder cross-attention's LeaP feature map, where it
+        differs from leap_feature (e.g. "taylor" there only: the cross state holds the whole
+        source read so far, where a sharper kernel pays most)."""
         super().__init__()
         cls = ATTENTION[attention]
         extra = {"feature": leap_feature} if attention == "leap" else {}
+        cross_extra = dict(extra)
+        if attention == "leap" and leap_cross_feature:
+            cross_extra["feature"] = leap_cross_feature
 
         def make_attention():
             return cls(d_model, num_heads, **extra)
 
+        def make_cross_attention():
+            return cls(d_model, num_heads, **cross_extra)
+
         self.attention = attention
         self.encoder = Encoder(make_attention, feature_dim, d_model, encoder_layers, ffn_dim, dropout)
-        self.decoder = Decoder(make_attention, vocab_size, d_model, decoder_layers, ffn_dim, dropout)
+        self.decoder = Decoder(make_attention, vocab_size, d_model, decoder_layers, ffn_dim,
+                               dropout, make_cross_attention)
         self.ctc_head = nn.Linear(d_model, ctc_vocab_size)
 
     def forward(

@@ -16,12 +16,15 @@ from leapformer.utils import setup_torch  # noqa: E402
 
 setup_torch()
 
-ATTENTIONS = ["leap", "softmax", "leap-hedgehog"]
+ATTENTIONS = ["leap", "softmax", "leap-hedgehog", "leap-taylor"]
 
 
 def split_kind(kind: str):
-    """'leap-hedgehog' -> ('leap', {'leap_feature': 'hedgehog'}); 'leap' -> ('leap', {})."""
+    """'leap-hedgehog' -> ('leap', {'leap_feature': 'hedgehog'}); 'leap' -> ('leap', {});
+    'leap-xtaylor' -> ('leap', {'leap_cross_feature': 'taylor'}) (cross-attention only)."""
     attention, _, feature = kind.partition("-")
+    if feature.startswith("x"):
+        return attention, {"leap_cross_feature": feature[1:]}
     return attention, ({"leap_feature": feature} if feature else {})
 
 

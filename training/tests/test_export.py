@@ -62,7 +62,7 @@ def test_wrappers_equal_parallel_model(attention):
         assert (out[0][0] - logits_ref[0, i]).abs().max() < 1e-5
 
 
-@pytest.fixture(scope="module", params=["leap", "softmax", "leap-hedgehog"])
+@pytest.fixture(scope="module", params=["leap", "softmax", "leap-hedgehog", "leap-xtaylor"])
 def exported(request, tmp_path_factory):
     kind = request.param
     model = small_model(kind, 2, dtype=torch.float32)
@@ -88,15 +88,20 @@ def test_names_shapes_metadata(exported):
     attention = split_kind(kind)[0]
     h, dk, d = 4, 8, 32
     f = 4 * dk if kind == "leap-hedgehog" else 2 * dk  # LeaP feature size
-    state = (lambda: ["N", h, f, dk]) if attention == "leap" else (lambda: ["N", h, "T_cache", dk])
-    state2 = (lambda: ["N", h, f]) if attention == "leap" else state
+    # cross-attention only: 2 x (1 + dk + dk(dk+1)/2)
+    f_cross = 2 * (1 + dk + dk * (dk + 1) // 2) if kind == "leap-xtaylor" else f
     suf = ("s", "z") if attention == "leap" else ("k", "v")
 
     def layer_states(prefix, n):
+        ff = f_cross if prefix == "cross" else f
         res = {}
         for i in range(n):
-            res[f"{prefix}_{suf[0]}_{i}"] = state()
-            res[f"{prefix}_{suf[1]}_{i}"] = state2()
+            if attention == "leap":
+                res[f"{prefix}_{suf[0]}_{i}"] = ["N", h, ff, dk]
+                res[f"{prefix}_{suf[1]}_{i}"] = ["N", h, ff]
+            else:
+                res[f"{prefix}_{suf[0]}_{i}"] = ["N", h, "T_cache", dk]
+                res[f"{prefix}_{suf[1]}_{i}"] = ["N", h, "T_cache", dk]
         return res
 
     enc_states = {"cached_conv1": ["N", 80, 2], "cached_conv2": ["N", d, 2]}
