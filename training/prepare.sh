@@ -13,6 +13,11 @@
 #   # its SentencePiece model and CMVN) and adds the new sentences, rendered --copies times:
 #   ./prepare.sh --name wide2k --base narrow1k --top-words 2000 --min-words 4 --max-words 10 \
 #       --voices 40 --heldout-voices 2 --copies 1 --augment true --num-dev 100 --num-test 150
+#   # a test-only set beside a data set: every sentence not in <data-root>/wide2k/pairs.tsv
+#   # (here: longer ones), each rendered by a seen and by a held-out voice of wide2k's draw,
+#   # wide2k's lang/ copied; manifests/test.tsv and test_unseen.tsv only:
+#   ./prepare.sh --name long2k --test-only wide2k --top-words 2000 --min-words 11 --max-words 15 \
+#       --voices 40 --heldout-voices 2 --augment true
 # Stages:
 #   0 English sentences (WordNet examples + de-en dictionary)  -> <data-root>/<name>/en.txt
 #   1 apertium eng-spa, drop unknown-word marks                -> <data-root>/<name>/pairs.tsv
@@ -41,6 +46,7 @@ heldout_voices=0
 augment=false
 spm_model=""
 base=""
+test_only=""
 num_pairs_given=0  # with --base: cap on the new pairs (0 = all)
 seed=1
 jobs=2
@@ -64,6 +70,7 @@ while [ $# -gt 0 ]; do
     --augment) augment=$2 ;;
     --spm-model) spm_model=$2 ;;
     --base) base=$2 ;;
+    --test-only) test_only=$2 ;;
     --seed) seed=$2 ;;
     --jobs) jobs=$2 ;;
     *) echo "unknown option $1" >&2; exit 1 ;;
@@ -145,6 +152,27 @@ if [ -n "$base" ]; then
     cp "$bdir/utts.tsv.voices" "$dir/utts.tsv.voices"
   }
   make_lang() { mkdir -p "$dir/lang" && cp "$bdir"/lang/* "$dir/lang/"; }
+fi
+if [ -n "$test_only" ]; then
+  # Test sentences only, none of them in data/<test_only>'s pairs; same seed and --voices, so
+  # synthesize.py draws the same seen and held-out voices as that set did.
+  tdir=$data_root/$test_only
+  for f in pairs.tsv lang/spm.model lang/cmvn.json; do
+    [ -f "$tdir/$f" ] || { echo "--test-only $test_only: $tdir/$f is missing" >&2; exit 1; }
+  done
+  of_base=" (test only, beside $test_only)"
+  sent_args=(--num 0 --seed "$seed" --max-words "$max_words" --min-words "$min_words"
+             --exclude "$tdir/pairs.tsv")
+  [ "$top_words" != 0 ] && sent_args+=(--top-words "$top_words")
+  translate() {
+    $PY local/translate.py --en "$dir/en.txt" --out "$dir/pairs.tsv" --max-pairs "$num_pairs_given"
+  }
+  synth_args=(--eval-pairs 1000000 --heldout-voices "$heldout_voices")
+  $augment && synth_args+=(--augment)
+  split_args=(--by-sentence)
+  num_test=1000000
+  num_dev=0
+  make_lang() { mkdir -p "$dir/lang" && cp "$tdir"/lang/* "$dir/lang/"; }
 fi
 run_stage 0 "English sentences$of_base" sentences
 run_stage 1 "apertium eng-spa$of_base" translate

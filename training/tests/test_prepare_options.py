@@ -112,3 +112,30 @@ def test_synthesis_is_repeatable(tmp_path):
         with open(out, "rb") as f:
             outs.append(f.read())
     assert len(outs[0]) > 10000 and outs[0] == outs[1]
+
+
+def test_test_only_set_renders_new_sentences_by_seen_and_held_out_voices(tmp_path):
+    """prepare.sh --test-only: sentences outside the base's pairs, each rendered by a seen and
+    a held-out voice, test manifests only, the base's lang/ copied."""
+    base = tmp_path / "base"
+    (base / "lang").mkdir(parents=True)
+    (base / "lang" / "spm.model").write_bytes(b"spm")
+    (base / "lang" / "cmvn.json").write_text("{}")
+    full = tmp_path / "full.txt"
+    subprocess.run([PY, os.path.join(TRAINING, "local", "make_sentences.py"), "--num", "0",
+                    "--top-words", "300", "--min-words", "9", "--max-words", "9",
+                    "--out", str(full)], check=True, capture_output=True)
+    lines = full.read_text().splitlines()
+    (base / "pairs.tsv").write_text("".join(f"{s}\tx\n" for s in lines[:-2]))
+    subprocess.run([os.path.join(TRAINING, "prepare.sh"), "--data-root", str(tmp_path),
+                    "--name", "extra", "--test-only", "base", "--top-words", "300",
+                    "--min-words", "9", "--max-words", "9", "--voices", "3",
+                    "--heldout-voices", "1"], check=True, capture_output=True)
+    m = tmp_path / "extra" / "manifests"
+    test, unseen = read_manifest(str(m / "test.tsv")), read_manifest(str(m / "test_unseen.tsv"))
+    assert 1 <= len(test) == len(unseen) <= 2
+    assert {r["src_text"] for r in test} <= set(lines[-2:])
+    assert [r["id"] + "u" for r in test] == [r["id"] for r in unseen]
+    assert not {r["speaker"] for r in test} & {r["speaker"] for r in unseen}
+    assert read_manifest(str(m / "train.tsv")) == [] and read_manifest(str(m / "dev.tsv")) == []
+    assert (tmp_path / "extra" / "lang" / "spm.model").read_bytes() == b"spm"
