@@ -24,7 +24,7 @@ Three forms of the same function (tests prove they agree to ~1e-5):
   extend()/attend() cross-attention: the state accumulates read frames, queries
                    read it.
 State per head: s = sum_j phi(k_j)^T v_j  (F, dk) and z = sum_j phi(k_j)  (F), F = 2dk
-(relu) or 4dk (hedgehog).
+(relu), 4dk (hedgehog) or 2(1 + dk + dk(dk+1)/2) (taylor).
 """
 import math
 from typing import List, Tuple
@@ -105,9 +105,7 @@ class LeapAttention(MultiHeadProjections):
         s = torch.matmul(q, k.transpose(-1, -2)) * self.head_dim ** -0.5
         aq = (math.pi / 2) * self.q_prop(q)  # (N, H, Tq, 1)
         ak = (math.pi / 2) * self.k_prop(k)
-        w = torch.matmul(torch.sin(aq), torch.sin(ak).transpose(-1, -2)) + torch.matmul(
-            torch.cos(aq), torch.cos(ak).transpose(-1, -2))
-        return (1.0 + s + 0.5 * s * s) * w
+        return (1.0 + s + 0.5 * s * s) * torch.cos(aq - ak.transpose(-1, -2))
 
     def phi_q(self, query: torch.Tensor) -> torch.Tensor:
         return self._phi(self._heads(self.q_proj(query)), self.q_prop)
