@@ -127,17 +127,27 @@ make_lang() {
     --vocab-size "$vocab_size" ${lang_args[@]+"${lang_args[@]}"}
 }
 of_base=""
+# With --base / --test-only: fails unless data set folder $2 (option $1) has files $3...
+require_files() {
+  local opt=$1 d=$2 f
+  shift 2
+  for f in "$@"; do
+    [ -f "$d/$f" ] || { echo "$opt: $d/$f is missing" >&2; exit 1; }
+  done
+}
+# ... and takes the domain's sentences that are not among folder $1's pairs.
+sentences_outside() {
+  sent_args=(--num 0 --seed "$seed" --max-words "$max_words" --min-words "$min_words"
+             --exclude "$1/pairs.tsv")
+  [ "$top_words" != 0 ] && sent_args+=(--top-words "$top_words")
+}
 if [ -n "$base" ]; then
   # Extension of data/<base>: same seed, so synthesize.py draws the same seen and held-out
   # voices; the base pairs come first, so make_manifests takes the same dev/test sentences.
   bdir=$data_root/$base
-  for f in pairs.tsv utts.tsv utts.tsv.voices lang/spm.model lang/cmvn.json; do
-    [ -f "$bdir/$f" ] || { echo "--base $base: $bdir/$f is missing" >&2; exit 1; }
-  done
+  require_files "--base $base" "$bdir" pairs.tsv utts.tsv utts.tsv.voices lang/spm.model lang/cmvn.json
   of_base=" (extending $base)"
-  sent_args=(--num 0 --seed "$seed" --max-words "$max_words" --min-words "$min_words"
-             --exclude "$bdir/pairs.tsv")
-  [ "$top_words" != 0 ] && sent_args+=(--top-words "$top_words")
+  sentences_outside "$bdir"
   synth_args=(--copies "$copies" --heldout-voices "$heldout_voices" --prefix x)
   $augment && synth_args+=(--augment)
   split_args=(--by-sentence)
@@ -157,13 +167,9 @@ if [ -n "$test_only" ]; then
   # Test sentences only, none of them in data/<test_only>'s pairs; same seed and --voices, so
   # synthesize.py draws the same seen and held-out voices as that set did.
   tdir=$data_root/$test_only
-  for f in pairs.tsv lang/spm.model lang/cmvn.json; do
-    [ -f "$tdir/$f" ] || { echo "--test-only $test_only: $tdir/$f is missing" >&2; exit 1; }
-  done
+  require_files "--test-only $test_only" "$tdir" pairs.tsv lang/spm.model lang/cmvn.json
   of_base=" (test only, beside $test_only)"
-  sent_args=(--num 0 --seed "$seed" --max-words "$max_words" --min-words "$min_words"
-             --exclude "$tdir/pairs.tsv")
-  [ "$top_words" != 0 ] && sent_args+=(--top-words "$top_words")
+  sentences_outside "$tdir"
   translate() {
     $PY local/translate.py --en "$dir/en.txt" --out "$dir/pairs.tsv" --max-pairs "$num_pairs_given"
   }
