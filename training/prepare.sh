@@ -135,11 +135,13 @@ require_files() {
     [ -f "$d/$f" ] || { echo "$opt: $d/$f is missing" >&2; exit 1; }
   done
 }
-# ... and takes the domain's sentences that are not among folder $1's pairs.
-sentences_outside() {
+# ... takes the domain's sentences that are not among folder $1's pairs, and its lang/.
+beside() {
   sent_args=(--num 0 --seed "$seed" --max-words "$max_words" --min-words "$min_words"
              --exclude "$1/pairs.tsv")
   [ "$top_words" != 0 ] && sent_args+=(--top-words "$top_words")
+  lang_from=$1/lang
+  make_lang() { mkdir -p "$dir/lang" && cp "$lang_from"/* "$dir/lang/"; }
 }
 if [ -n "$base" ]; then
   # Extension of data/<base>: same seed, so synthesize.py draws the same seen and held-out
@@ -147,7 +149,7 @@ if [ -n "$base" ]; then
   bdir=$data_root/$base
   require_files "--base $base" "$bdir" pairs.tsv utts.tsv utts.tsv.voices lang/spm.model lang/cmvn.json
   of_base=" (extending $base)"
-  sentences_outside "$bdir"
+  beside "$bdir"
   synth_args=(--copies "$copies" --heldout-voices "$heldout_voices" --prefix x)
   $augment && synth_args+=(--augment)
   split_args=(--by-sentence)
@@ -161,7 +163,6 @@ if [ -n "$base" ]; then
     cat "$bdir/utts.tsv" "$dir/utts_new.tsv" > "$dir/utts.tsv"
     cp "$bdir/utts.tsv.voices" "$dir/utts.tsv.voices"
   }
-  make_lang() { mkdir -p "$dir/lang" && cp "$bdir"/lang/* "$dir/lang/"; }
 fi
 if [ -n "$test_only" ]; then
   # Test sentences only, none of them in data/<test_only>'s pairs; same seed and --voices, so
@@ -169,7 +170,7 @@ if [ -n "$test_only" ]; then
   tdir=$data_root/$test_only
   require_files "--test-only $test_only" "$tdir" pairs.tsv lang/spm.model lang/cmvn.json
   of_base=" (test only, beside $test_only)"
-  sentences_outside "$tdir"
+  beside "$tdir"
   translate() {
     $PY local/translate.py --en "$dir/en.txt" --out "$dir/pairs.tsv" --max-pairs "$num_pairs_given"
   }
@@ -178,7 +179,6 @@ if [ -n "$test_only" ]; then
   split_args=(--by-sentence)
   num_test=1000000
   num_dev=0
-  make_lang() { mkdir -p "$dir/lang" && cp "$tdir"/lang/* "$dir/lang/"; }
 fi
 run_stage 0 "English sentences$of_base" sentences
 run_stage 1 "apertium eng-spa$of_base" translate
