@@ -46,3 +46,22 @@ def test_distill_kl_is_zero_for_the_teacher_itself_and_skips_padding():
     assert kl > 0
     student[1, 2] += 100.0  # a padded position changes nothing
     assert float(distill_kl(student, teacher, target, 0)) == pytest.approx(kl)
+
+
+def test_graft_takes_only_the_matching_tensors_from_the_donor():
+    import graft
+
+    leap = {"model": small_model("leap", seed=1, dtype=torch.float32).state_dict()}
+    softmax = {"model": small_model("softmax", seed=2, dtype=torch.float32).state_dict()}
+    before = {k: v.clone() for k, v in leap["model"].items()}
+
+    names = graft.graft(leap, softmax, r"cross_attn\.[qk]_proj\.")
+
+    assert names and all("cross_attn" in n for n in names)
+    for k, v in leap["model"].items():
+        assert torch.equal(v, softmax["model"][k] if k in names else before[k]), k
+    with pytest.raises(ValueError, match="no tensor"):
+        graft.graft(leap, softmax, r"no_such_tensor")
+    softmax["model"][names[0]] = torch.zeros(3)
+    with pytest.raises(ValueError, match="shape"):
+        graft.graft(leap, softmax, r"cross_attn\.[qk]_proj\.")
