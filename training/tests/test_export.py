@@ -242,7 +242,7 @@ def test_offline_beam_on_the_demo_model_ends_sentences_and_keeps_greedy_at_beam_
     feats = cmvn(torch.tensor(doc["fbank"], dtype=torch.float32))
     args = (params.pre_decision, params.bos_id, params.eos_id)
     greedy = simul_decode(steps, feats, doc["num_samples"], None, *args)["tokens"]
-    # ended by EOS, far below the limit (10 + half the 78 encoder frames = 49)
+    # ended by EOS, far below the token limit (10 + half the utterance's encoder frames)
     half_limit = token_limit(len(doc["encoder_frames"])) / 2
     assert 0 < len(greedy) < half_limit
     assert offline_beam(steps, feats, *args, 1) == greedy
