@@ -31,7 +31,9 @@ import time
 
 import torch
 
-from leapformer.data import BucketBatchSampler, S2TDataset, collate, read_manifest
+from leapformer.augment import Augmenter
+from leapformer.data import (BucketBatchSampler, S2TDataset, augment_worker_init, collate,
+                             plan_groups, read_manifest)
 from leapformer.fbank import FEATURE_DIM, SAMPLE_RATE, SUBSAMPLING, Cmvn
 from leapformer.leap_attention import FEATURES
 from leapformer.model import S2TModel, ctc_loss, distill_kl, label_smoothed_ce, token_hits
@@ -110,6 +112,22 @@ def get_parser() -> argparse.ArgumentParser:
     parser.add_argument("--preload-jobs", type=int, default=0,
                         help="compute every feature before training with this many processes "
                              "(0 = lazily, during the first epoch); needs --cache-features")
+    parser.add_argument("--augment", type=str2bool, default=False,
+                        help="augment training audio (leapformer/augment.py: speed, reverberation, "
+                             "telephone band, noise, gain -50..0 dBFS, VTLP, SpecAugment); turns "
+                             "the feature cache off for training")
+    parser.add_argument("--concat-prob", type=float, default=0.0,
+                        help="share of training examples joined with 1-3 more sentences of the "
+                             "same speaker (long speech)")
+    parser.add_argument("--concat-max-frames", type=int, default=3000,
+                        help="longest joined example, 10 ms frames")
+    parser.add_argument("--repeat-real", type=int, default=1,
+                        help="each utterance of a real speaker (speaker column real:...) this "
+                             "many times per epoch")
+    parser.add_argument("--num-workers", type=int, default=0,
+                        help="DataLoader worker processes for the training data")
+    parser.add_argument("--valid-manifest", default="dev.tsv",
+                        help="file of --manifest-dir validated on during training")
     parser.add_argument("--device", default="auto",
                         help="cpu, cuda, cuda:N, or auto (cuda when available)")
     add_model_arguments(parser)
@@ -255,15 +273,30 @@ def prune_checkpoints(exp_dir: str, keep: int) -> None:
         os.remove(p)
 
 
-def make_loader(rows, sp, cmvn, params, shuffle):
-    ds = S2TDataset(rows, sp, cmvn, cache=params.cache_features)
-    if params.get("preload_jobs") and params.cache_features:
+def make_loader(rows, sp, cmvn, params, shuffle, train=False):
+    """Batches of rows; for training (train=True) with --concat-prob, --repeat-real and
+    --augment applied."""
+    groups, augmenter = None, None
+    if train:
+        groups = plan_groups(rows, random.Random(params.seed), params.get("concat_prob", 0.0),
+                             max_frames=params.get("concat_max_frames", 3000),
+                             repeat_real=params.get("repeat_real", 1))
+        if params.get("augment"):
+            augmenter = Augmenter(seed=params.seed)
+    ds = S2TDataset(rows, sp, cmvn, cache=params.cache_features, groups=groups,
+                    augmenter=augmenter)
+    if params.get("preload_jobs") and ds.cache is not None:
         t0 = time.time()
         ds.preload(params.preload_jobs)
         logging.info("preloaded %d utterances' features in %.1fs", len(ds), time.time() - t0)
-    sampler = BucketBatchSampler([r["n_frames"] for r in rows], params.batch_frames,
-                                 shuffle=shuffle, seed=params.seed)
-    return torch.utils.data.DataLoader(ds, batch_sampler=sampler, collate_fn=collate), sampler
+    sampler = BucketBatchSampler(ds.lengths(), params.batch_frames, shuffle=shuffle,
+                                 seed=params.seed)
+    workers = params.get("num_workers", 0) if train else 0
+    loader = torch.utils.data.DataLoader(
+        ds, batch_sampler=sampler, collate_fn=collate, num_workers=workers,
+        worker_init_fn=augment_worker_init if workers else None,
+        prefetch_factor=4 if workers else 2)
+    return loader, sampler
 
 
 def init_from(model: S2TModel, path: str) -> None:
@@ -308,8 +341,9 @@ def run(params: AttributeDict) -> dict:
 
     # data first: preload's worker processes fork before CUDA starts
     train_rows = read_manifest(os.path.join(params.manifest_dir, "train.tsv"))
-    dev_rows = read_manifest(os.path.join(params.manifest_dir, "dev.tsv"))
-    train_loader, sampler = make_loader(train_rows, sp, cmvn, params, True)
+    dev_rows = read_manifest(os.path.join(params.manifest_dir,
+                                          params.get("valid_manifest", "dev.tsv")))
+    train_loader, sampler = make_loader(train_rows, sp, cmvn, params, True, train=True)
     dev_loader, _ = make_loader(dev_rows, sp, cmvn, params, False)
     device = pick_device(params.device)
     model = get_model(params).to(device)

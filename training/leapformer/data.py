@@ -8,12 +8,13 @@ import csv
 import multiprocessing
 import os
 import random
-from typing import Dict, Iterator, List
+from collections import defaultdict
+from typing import Dict, Iterator, List, NamedTuple
 
 import torch
 from torch.utils.data import Dataset, Sampler
 
-from .fbank import Cmvn, compute_fbank, load_wave, truncate_to_subsampling
+from .fbank import SAMPLE_RATE, Cmvn, compute_fbank, load_wave, truncate_to_subsampling
 from .tokens import BOS_ID, EOS_ID, PAD_ID, encode_chars
 
 COLUMNS = ["id", "audio", "n_frames", "tgt_text", "speaker", "src_text"]
@@ -38,25 +39,80 @@ def write_manifest(path: str, rows: List[Dict[str, str]]) -> None:
             w.writerow([r[c] for c in COLUMNS])
 
 
-class S2TDataset(Dataset):
-    """Yields CMVN features (4 * (L // 4), 80), target ids and CTC char ids.
+class Group(NamedTuple):
+    """One training example: these rows' audio joined with these pauses (samples) between
+    them, their texts joined with spaces. A single row has no pause."""
+    rows: List[int]
+    pauses: List[int]
 
-    Features are cached in memory after the first read (small corpora only).
+
+def plan_groups(rows, rng: random.Random, concat_prob: float = 0.0, max_sentences: int = 4,
+                max_frames: int = 3000, repeat_real: int = 1) -> List[Group]:
+    """Every row once (rows of a real speaker, "real:..." in the speaker column, repeat_real
+    times), and with concat_prob a row is joined by 1..max_sentences-1 other rows of the same
+    speaker (pauses 0.1-1.0 s), up to max_frames 10 ms frames in all: long speech of 2-4
+    sentences, so that long inputs translate and the decoder learns to go on, not to loop."""
+    by_speaker = defaultdict(list)
+    for i, r in enumerate(rows):
+        by_speaker[r["speaker"]].append(i)
+    groups = []
+    for i, r in enumerate(rows):
+        for _ in range(repeat_real if r["speaker"].startswith("real:") else 1):
+            members, pauses, frames = [i], [], r["n_frames"]
+            if rng.random() < concat_prob:
+                for _ in range(rng.randint(1, max_sentences - 1)):
+                    j = rng.choice(by_speaker[r["speaker"]])
+                    pause = int(rng.uniform(0.1, 1.0) * SAMPLE_RATE)
+                    if frames + rows[j]["n_frames"] + pause // 160 > max_frames:
+                        break
+                    members.append(j)
+                    pauses.append(pause)
+                    frames += rows[j]["n_frames"] + pause // 160
+            groups.append(Group(members, pauses))
+    return groups
+
+
+class S2TDataset(Dataset):
+    """Yields normalised features (4 * (L // 4), 80), target ids and CTC char ids of each
+    group (plan_groups; default: every row alone).
+
+    Without an augmenter, a single row's features are cached in memory after the first read
+    (small corpora only); with one, every read computes them anew from the augmented wave.
     """
 
-    def __init__(self, rows, sp, cmvn: Cmvn, cache: bool = True):
+    def __init__(self, rows, sp, cmvn: Cmvn, cache: bool = True, groups: List[Group] = None,
+                 augmenter=None):
         self.rows = rows
         self.sp = sp
         self.cmvn = cmvn
-        self.cache = {} if cache else None
+        self.groups = groups if groups is not None else [Group([i], []) for i in range(len(rows))]
+        self.augmenter = augmenter
+        self.cache = {} if cache and augmenter is None else None
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.groups)
+
+    def lengths(self) -> List[int]:
+        """10 ms frames of each group (for length bucketing)."""
+        return [sum(self.rows[i]["n_frames"] for i in g.rows) + sum(g.pauses) // 160
+                for g in self.groups]
+
+    def wave(self, idx: int) -> torch.Tensor:
+        g = self.groups[idx]
+        parts = [load_wave(self.rows[g.rows[0]]["audio"])]
+        for j, pause in zip(g.rows[1:], g.pauses):
+            parts += [torch.zeros(pause), load_wave(self.rows[j]["audio"])]
+        return torch.cat(parts) if len(parts) > 1 else parts[0]
+
+    def featurize(self, wave: torch.Tensor, vtln_warp: float = 1.0) -> torch.Tensor:
+        return truncate_to_subsampling(self.cmvn(compute_fbank(wave, vtln_warp=vtln_warp)))
 
     def features(self, idx: int) -> torch.Tensor:
         if self.cache is not None and idx in self.cache:
             return self.cache[idx]
-        feats = truncate_to_subsampling(self.cmvn(compute_fbank(load_wave(self.rows[idx]["audio"]))))
+        if self.augmenter is not None:
+            return self.augmenter.features(self.wave(idx), self.featurize)
+        feats = self.featurize(self.wave(idx))
         if self.cache is not None:
             self.cache[idx] = feats
         return feats
@@ -67,20 +123,29 @@ class S2TDataset(Dataset):
             raise ValueError("preload needs the feature cache")
         global _PRELOADING
         _PRELOADING = self
-        todo = [i for i in range(len(self.rows)) if i not in self.cache]
+        todo = [i for i in range(len(self)) if i not in self.cache]
         with multiprocessing.get_context("fork").Pool(jobs, initializer=_one_thread) as pool:
             for i, feats in zip(todo, pool.imap(_features_of, todo, chunksize=64)):
                 self.cache[i] = torch.from_numpy(feats)
         _PRELOADING = None
 
     def __getitem__(self, idx: int):
-        r = self.rows[idx]
+        rows = [self.rows[i] for i in self.groups[idx].rows]
         return {
-            "id": r["id"],
+            "id": "+".join(r["id"] for r in rows),
             "feats": self.features(idx),
-            "tokens": self.sp.encode(r["tgt_text"]),
-            "chars": encode_chars(r["src_text"]),
+            "tokens": self.sp.encode(" ".join(r["tgt_text"] for r in rows)),
+            "chars": encode_chars(" ".join(r["src_text"] for r in rows)),
         }
+
+
+def augment_worker_init(worker_id: int) -> None:
+    """DataLoader worker: one torch thread, and the augmenter reseeded from the worker's seed
+    (which the loader draws anew every epoch from the main process's torch RNG)."""
+    torch.set_num_threads(1)
+    info = torch.utils.data.get_worker_info()
+    if info.dataset.augmenter is not None:
+        info.dataset.augmenter.reseed(info.seed % 2**31)
 
 
 _PRELOADING = None  # the dataset whose preload() forked the pool

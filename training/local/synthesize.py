@@ -47,13 +47,19 @@ def synth(job):
     effects = job[7] if len(job) > 7 else []
     with tempfile.TemporaryDirectory() as tmp:
         raw = os.path.join(tmp, "raw.wav")
+        stdin = None
         if engine == "espeak":
             cmd = ["espeak-ng", "-v", voice, "-s", str(rate), "-p", str(pitch), "-w", raw, text]
+        elif engine == "festival":  # an HTS voice, e.g. cmu_us_slt_arctic_hts (festvox-us-slt-hts)
+            stretch = 175.0 / rate
+            cmd = ["text2wave", "-eval", f"(voice_{voice})", "-eval",
+                   f"(Parameter.set 'Duration_Stretch {stretch:.2f})", "-o", raw]
+            stdin = text
         else:
             stretch = 175.0 / rate  # flite: >1 slower
             cmd = ["flite", "-voice", voice, "--setf", f"duration_stretch={stretch:.2f}",
                    "-t", text, "-o", raw]
-        subprocess.run(cmd, check=True, capture_output=True)
+        subprocess.run(cmd, check=True, capture_output=True, input=stdin, text=True)
         # -R: sox seeds its dither with a fixed number, so the same job gives the same bytes
         # (without it, every rendering of a data set differed: up to 1 BLEU on 150 sentences)
         subprocess.run(["sox", "-R", raw, "-r", "16000", "-c", "1", "-b", "16", out] + effects,

@@ -3,8 +3,10 @@
 
 Usage:
   /usr/bin/python3 local/translate.py --en data/demo/en.txt --out data/demo/pairs.tsv --max-pairs 800
+  /usr/bin/python3 local/translate.py --en en.txt --out pairs.tsv --keep-unknown
 Writes: pairs.tsv, lines "english<TAB>spanish"; sentences whose translation holds
-apertium's unknown/unsure marks (*, #, @) are dropped.
+apertium's unknown/unsure marks (*, #, @) are dropped, or with --keep-unknown kept with the
+marks removed (apertium -u: an unknown word, often a name, is copied as it is).
 """
 import argparse
 import re
@@ -16,10 +18,11 @@ def main():
     p.add_argument("--en", required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--max-pairs", type=int, default=0, help="keep at most this many (0 = all)")
+    p.add_argument("--keep-unknown", action="store_true")
     a = p.parse_args()
     with open(a.en, encoding="utf-8") as f:
         en = [line.strip() for line in f if line.strip()]
-    res = subprocess.run(["apertium", "eng-spa"], input="\n".join(en) + "\n",
+    res = subprocess.run(["apertium"] + (["-u"] if a.keep_unknown else []) + ["eng-spa"], input="\n".join(en) + "\n",
                          capture_output=True, text=True, check=True)
     es = res.stdout.split("\n")
     if len(es) < len(en):
@@ -29,7 +32,9 @@ def main():
         for e, s in zip(en, es):
             s = re.sub(r"\s+", " ", s).strip()
             s = re.sub(r"\s+([.,;:!?])", r"\1", s)
-            if not s or any(c in s for c in "*#@") or "\t" in e:
+            if a.keep_unknown:
+                s = re.sub(r"[#@*](?=\w)", "", s)
+            if not s or (not a.keep_unknown and any(c in s for c in "*#@")) or "\t" in e:
                 continue
             f.write(f"{e}\t{s}\n")
             kept += 1
