@@ -117,13 +117,13 @@ def export_bundle(args) -> list:
     model, params, sp = load_model(args)
     out = args.out_dir
     os.makedirs(out, exist_ok=True)
-    meta = bundle_metadata(params, args.model_name)
+    cmvn = Cmvn.load(os.path.join(args.lang_dir, "cmvn.json"))  # with its level_norm, if any
+    meta = bundle_metadata(params, args.model_name, cmvn.level_norm)
     export_encoder(model, os.path.join(out, "encoder.onnx"), meta)
     export_cross(model, os.path.join(out, "cross.onnx"), meta)
     export_decoder(model, os.path.join(out, "decoder.onnx"), meta)
     write_tokens(sp, os.path.join(out, "tokens.txt"))
     shutil.copyfile(os.path.join(args.lang_dir, "spm.model"), os.path.join(out, "spm.model"))
-    cmvn = Cmvn.load(os.path.join(args.lang_dir, "cmvn.json"))
     cmvn.save(os.path.join(out, "cmvn.json"))
     summary = write_golden(StepModules(model), params, sp, cmvn, golden_wavs(args),
                            os.path.join(out, "golden"), count=args.num_golden)

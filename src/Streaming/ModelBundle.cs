@@ -4,7 +4,7 @@ namespace LeaPformer.Streaming;
 
 /// <summary>
 /// A loaded model bundle (docs/bundle.md): the three ONNX sessions, their metadata, the
-/// vocabulary and the CMVN statistics. Long-lived and shared by every stream; thread-safe.
+/// vocabulary and the front end's normalisation (cmvn.json). Long-lived and shared by every stream; thread-safe.
 /// </summary>
 public sealed class ModelBundle : IDisposable
 {
@@ -23,6 +23,9 @@ public sealed class ModelBundle : IDisposable
     public ModelMetadata Metadata { get; }
 
     public TokenTable Tokens { get; }
+
+    /// <summary>The front end's level normalisation before CMVN (cmvn.json's level_norm).</summary>
+    public LevelNormalization LevelNormalization => Cmvn.LevelNorm;
 
     internal Cmvn Cmvn { get; }
 

@@ -39,7 +39,11 @@ public sealed record ModelMetadata(
 {
     public const string ExpectedModelType = "leapformer-s2t";
 
-    public const int SupportedVersion = 1;
+    /// <summary>The newest bundle contract this runtime serves: 2 = 1 plus cmvn.json's level normalisation.</summary>
+    public const int SupportedVersion = 2;
+
+    /// <summary>The oldest bundle contract this runtime serves (docs/bundle.md, "Versions").</summary>
+    public const int OldestSupportedVersion = 1;
 
     /// <summary>True for LeaP attention, whose states have a fixed size.</summary>
     public bool HasFixedSizeStates => Attention == "leap";

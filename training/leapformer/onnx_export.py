@@ -17,6 +17,9 @@ from .streaming import (
 
 OPSET = 17
 BUNDLE_VERSION = "1"
+# A bundle whose front end levels the fbank (cmvn.json "level_norm" other than "none"): runtimes
+# from before the key would ignore it and serve unlevelled features, so they must refuse it.
+LEVEL_NORM_BUNDLE_VERSION = "2"
 MODEL_TYPE = "leapformer-s2t"
 # Example sizes for tracing only; every one of them is a dynamic axis.
 _N, _T, _F, _CACHE = 2, 8, 3, 3
@@ -124,12 +127,17 @@ def add_metadata(path: str, meta: Dict[str, str]) -> None:
     onnx.save(m, path)
 
 
-def bundle_metadata(params, model_name: str) -> Dict[str, str]:
-    """metadata_props shared by the three graphs (graph is added per file)."""
+def bundle_metadata(params, model_name: str, level_norm: str = "none") -> Dict[str, str]:
+    """metadata_props shared by the three graphs (graph is added per file).
+
+    level_norm is cmvn.json's (Cmvn.level_norm): recorded in the graphs as well, so the
+    runtime can tell a cmvn.json that lost its keys from the one the model was trained with;
+    any level_norm but "none" makes the bundle version 2 (docs/bundle.md, "Versions").
+    """
     p = params
     meta = {
         "model_type": MODEL_TYPE,
-        "version": BUNDLE_VERSION,
+        "version": BUNDLE_VERSION if level_norm == "none" else LEVEL_NORM_BUNDLE_VERSION,
         "attention": p.attention,
         "sample_rate": p.sample_rate,
         "feature_dim": p.feature_dim,
@@ -155,5 +163,6 @@ def bundle_metadata(params, model_name: str) -> Dict[str, str]:
         "max_tokens_base": p.max_tokens_base,
         "max_tokens_per_frame": p.max_tokens_per_frame,
         "model_name": model_name,
+        "level_norm": level_norm,
     }
     return {k: str(v) for k, v in meta.items()}

@@ -37,9 +37,25 @@ class BundleRunner:
             c = json.load(f)
         self.mean = np.array(c["mean"], np.float32)
         self.istd = np.array(c["istd"], np.float32)
+        self.level_norm = c.get("level_norm", "none")
+        self.level_decay = float(c.get("level_decay", 0.005))
+        assert self.level_norm in ("none", "peak"), self.level_norm
+        assert m.get("level_norm", self.level_norm) == self.level_norm, "graphs and cmvn.json disagree"
+
+    def levelled(self, fbank: np.ndarray) -> np.ndarray:
+        """docs/bundle.md's peak tracker, frame by frame in float64 as the runtime runs it."""
+        if self.level_norm == "none":
+            return fbank
+        out = np.empty_like(fbank)
+        peak = None
+        for t, row in enumerate(fbank):
+            level = float(np.mean(row.astype(np.float64)))
+            peak = level if peak is None else max(peak - self.level_decay, level)
+            out[t] = row.astype(np.float64) - peak
+        return out
 
     def encode(self, fbank: np.ndarray) -> np.ndarray:
-        feats = ((fbank - self.mean) * self.istd).astype(np.float32)
+        feats = ((self.levelled(fbank) - self.mean) * self.istd).astype(np.float32)
         used = 4 * (len(feats) // 4)
         st = _zero_states(self.enc, {"x"})
         frames = []

@@ -2,6 +2,7 @@
 names, shapes and metadata, pass onnx.checker, and (run by a NumPy interpreter,
 as there is no onnxruntime here) give the wrappers' outputs."""
 import os
+import shutil
 
 import numpy as np
 import onnx
@@ -30,7 +31,7 @@ META_KEYS = [
     "frame_ms", "pre_decision", "default_k", "k_min", "k_max", "vocab_size", "bos_id", "eos_id",
     "pad_id", "unk_id", "src_lang", "tgt_lang", "d_model", "num_heads", "head_dim",
     "encoder_layers", "decoder_layers", "ffn_dim", "max_tokens_base", "max_tokens_per_frame",
-    "model_name",
+    "model_name", "level_norm",
 ]
 
 
@@ -137,6 +138,7 @@ def test_names_shapes_metadata(exported):
         assert meta["graph"] == graph and meta["model_type"] == "leapformer-s2t"
         assert meta["version"] == "1" and meta["attention"] == attention
         assert meta["head_dim"] == "8" and meta["pre_decision"] == str(P)
+        assert meta["level_norm"] == "none"
 
 
 def _zeros(sess, n):
@@ -248,3 +250,44 @@ def test_offline_beam_on_the_demo_model_ends_sentences_and_keeps_greedy_at_beam_
     assert offline_beam(steps, feats, *args, 1) == greedy
     wide = offline_beam(steps, feats, *args, 4)
     assert 0 < len(wide) < half_limit and params.eos_id not in wide
+
+
+@pytest.mark.skipif(not os.path.exists(os.path.join(DEMO, "spm.model")),
+                    reason="no committed demo-small bundle")
+def test_a_level_normalised_bundle_round_trips(tmp_path):
+    """export_onnx (random weights, tiny sizes) from a lang dir whose cmvn.json has
+    level_norm peak: the bundle's cmvn.json keeps it, every graph's metadata says it, and
+    its golden/ (computed on levelled features) is reproduced by bundle_check, which
+    levels the fbank frame by frame as the C# runtime does."""
+    import json
+
+    import export_onnx
+    from bundle_check import BundleRunner, check_bundle
+    from leapformer.fbank import LEVEL_DECAY, Cmvn
+
+    lang = tmp_path / "lang"
+    lang.mkdir()
+    shutil.copyfile(os.path.join(DEMO, "spm.model"), lang / "spm.model")
+    stats = Cmvn.load(os.path.join(DEMO, "cmvn.json"))
+    Cmvn(stats.mean.tolist(), stats.istd.tolist(), "peak").save(str(lang / "cmvn.json"))
+    bundle = tmp_path / "bundle"
+    export_onnx.export_bundle(export_onnx.get_parser().parse_args([
+        "--random-init", "--lang-dir", str(lang), "--model-name", "level",
+        "--golden-wavs", *(os.path.join(DEMO, "golden", f"utt{i}.wav") for i in range(3)),
+        "--d-model", "32", "--num-heads", "2", "--encoder-layers", "1", "--decoder-layers", "1",
+        "--ffn-dim", "64", "--pre-decision", "3", "--out-dir", str(bundle)]))
+
+    cmvn = json.loads((bundle / "cmvn.json").read_text())
+    assert cmvn["level_norm"] == "peak" and cmvn["level_decay"] == LEVEL_DECAY
+    assert Cmvn.load(str(bundle / "cmvn.json")).level_norm == "peak"
+    for graph in ("encoder", "cross", "decoder"):
+        meta = {p.key: p.value for p in onnx.load(str(bundle / f"{graph}.onnx")).metadata_props}
+        assert meta["level_norm"] == "peak" and meta["version"] == "2", graph
+    assert check_bundle(str(bundle)) == 3
+    # the golden encoder frames are of levelled features: without the levelling they differ
+    runner = BundleRunner(str(bundle))
+    with open(bundle / "golden" / "utt0.json") as f:
+        golden = json.load(f)
+    fbank = np.array(golden["fbank"], np.float32)
+    runner.level_norm = "none"
+    assert np.abs(runner.encode(fbank) - np.array(golden["encoder_frames"])).max() > 1e-2

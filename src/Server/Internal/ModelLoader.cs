@@ -43,7 +43,7 @@ internal static class ModelLoader
 
             var model = new LoadedModel(new Translator(bundle), directory, defaultK);
             ServerLog.ModelLoaded(logger, metadata.ModelName, directory, metadata.Attention,
-                metadata.SourceLanguage, metadata.TargetLanguage, defaultK);
+                metadata.SourceLanguage, metadata.TargetLanguage, defaultK, bundle.LevelNormalization);
             return model;
         }
         catch

@@ -9,8 +9,8 @@ namespace LeaPformer.Server.Internal;
 /// </summary>
 internal static partial class ServerLog
 {
-    [LoggerMessage(1, LogLevel.Information, "Loaded model {ModelName} from {Directory}: {Attention} attention, {SourceLanguage}->{TargetLanguage}, default k {DefaultWaitK}")]
-    public static partial void ModelLoaded(ILogger logger, string modelName, string directory, string attention, string sourceLanguage, string targetLanguage, int defaultWaitK);
+    [LoggerMessage(1, LogLevel.Information, "Loaded model {ModelName} from {Directory}: {Attention} attention, {SourceLanguage}->{TargetLanguage}, default k {DefaultWaitK}, level normalisation {LevelNormalization}")]
+    public static partial void ModelLoaded(ILogger logger, string modelName, string directory, string attention, string sourceLanguage, string targetLanguage, int defaultWaitK, Streaming.LevelNormalization levelNormalization);
 
     [LoggerMessage(2, LogLevel.Critical, "The server cannot start: {Reason}")]
     public static partial void StartupFailed(ILogger logger, string reason);

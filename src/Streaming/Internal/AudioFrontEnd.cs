@@ -2,14 +2,14 @@ namespace LeaPformer.Streaming.Internal;
 
 /// <summary>
 /// Audio at the input rate -> 16 kHz (resampled unless already 16 kHz) -> [endpointing] -> Kaldi
-/// fbank -> CMVN, appended to <see cref="Features"/>, cut into <see cref="Segments"/>.
+/// fbank -> [level normalisation] -> CMVN, appended to <see cref="Features"/>, cut into <see cref="Segments"/>.
 /// </summary>
 /// <remarks>
 /// Without endpointing the stream is one segment from sample 0 to InputFinished. With it, each 10 ms
 /// frame on the stream's grid is classified by <see cref="EnergyVad"/> and the endpoint rules of
-/// <see cref="EndpointOptions"/> open and close segments; a segment's filterbank starts afresh at its
-/// first sample, so its features equal those of its audio decoded alone. Decisions are made on whole
-/// frames in stream order, so they do not depend on how the audio was chunked.
+/// <see cref="EndpointOptions"/> open and close segments; a segment's filterbank and level peak start
+/// afresh at its first sample, so its features equal those of its audio decoded alone. Decisions are
+/// made on whole frames in stream order, so they do not depend on how the audio was chunked.
 /// Holds at most one 25 ms window of samples, the leading-padding ring and the filter's tail; features
 /// wait in the queue until the model consumes them.
 /// </remarks>
@@ -22,6 +22,7 @@ internal sealed class AudioFrontEnd
 
     private readonly StreamingResampler? _resampler;
     private readonly KaldiFbank _fbank;
+    private readonly LevelNormalizer? _level; // null: the bundle has no level normalisation
     private readonly Cmvn _cmvn;
     private readonly Queue<FrontEndSegment> _segments = new();
 
@@ -46,6 +47,7 @@ internal sealed class AudioFrontEnd
         InputSampleRate = inputSampleRate;
         _cmvn = cmvn;
         _fbank = new KaldiFbank(cmvn.Dim);
+        _level = cmvn.CreateLevelNormalizer();
         _resampler = inputSampleRate == KaldiFbank.SampleRate ? null : new StreamingResampler(inputSampleRate, KaldiFbank.SampleRate);
         Features = new FeatureQueue(cmvn.Dim);
         _singleUtterance = singleUtterance;
@@ -247,6 +249,7 @@ internal sealed class AudioFrontEnd
         _open = null;
         _minStart = endSample;
         _fbank.Reset();
+        _level?.Reset();
         if (_singleUtterance && !dropped)
         {
             open.EndsSession = true;
@@ -259,7 +262,9 @@ internal sealed class AudioFrontEnd
         int added = _fbank.Accept(samples16k, Features);
         for (int i = Features.Count - added; i < Features.Count; i++)
         {
-            _cmvn.Apply(Features.Row(i));
+            var row = Features.Row(i);
+            _level?.Apply(row);
+            _cmvn.Apply(row);
         }
 
         _open!.RowsAppended += added;

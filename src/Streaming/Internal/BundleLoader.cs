@@ -43,11 +43,14 @@ internal static class BundleLoader
             CheckAgreement(encoderPath, metadata, Path.Combine(dir, DecoderFile), decoder);
 
             var tokens = LoadTokens(Path.Combine(dir, TokensFile), metadata);
-            var cmvn = Cmvn.Load(Path.Combine(dir, CmvnFile));
+            string cmvnPath = Path.Combine(dir, CmvnFile);
+            var cmvn = Cmvn.Load(cmvnPath);
             if (cmvn.Dim != metadata.FeatureDim)
             {
-                throw new ModelBundleException(Path.Combine(dir, CmvnFile), $"has {cmvn.Dim} dimensions, feature_dim is {metadata.FeatureDim}.");
+                throw new ModelBundleException(cmvnPath, $"has {cmvn.Dim} dimensions, feature_dim is {metadata.FeatureDim}.");
             }
+
+            CheckLevelNorm(encoderPath, metadata.Properties, cmvnPath, cmvn);
 
             var graphs = CreateGraphs(dir, metadata, encoder, cross, decoder);
             return (dir, metadata, tokens, cmvn, graphs);
@@ -104,6 +107,20 @@ internal static class BundleLoader
             {
                 throw new ModelBundleException(file, $"metadata '{key}' is '{value}' but {Path.GetFileName(referenceFile)} says '{expected}'.");
             }
+        }
+    }
+
+    /// <summary>
+    /// Graphs exported with the level_norm key must agree with cmvn.json: a cmvn.json that lost its keys
+    /// (an old tool rewrote it) would otherwise feed the model features of another scale. Older graphs lack
+    /// the key; cmvn.json alone decides for them.
+    /// </summary>
+    internal static void CheckLevelNorm(string graphFile, IReadOnlyDictionary<string, string> props, string cmvnFile, Cmvn cmvn)
+    {
+        if (props.TryGetValue("level_norm", out string? declared) && declared.Trim() != cmvn.LevelNormName)
+        {
+            throw new ModelBundleException(
+                cmvnFile, $"level_norm is '{cmvn.LevelNormName}' but the metadata of {Path.GetFileName(graphFile)} says '{declared}': they come from different exports.");
         }
     }
 

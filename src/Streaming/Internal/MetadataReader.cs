@@ -18,10 +18,11 @@ internal static class MetadataReader
         }
 
         string version = Get(file, props, "version");
-        if (version.Trim() != ModelMetadata.SupportedVersion.ToString(CultureInfo.InvariantCulture))
+        if (!int.TryParse(version.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int v)
+            || v < ModelMetadata.OldestSupportedVersion || v > ModelMetadata.SupportedVersion)
         {
             throw new ModelBundleException(
-                file, $"bundle contract version is '{version}', this runtime supports version {ModelMetadata.SupportedVersion} only.");
+                file, $"bundle contract version is '{version}', this runtime supports versions {ModelMetadata.OldestSupportedVersion} to {ModelMetadata.SupportedVersion} only.");
         }
 
         if (props.TryGetValue("graph", out string? graph) && graph != expectedGraph)

@@ -92,6 +92,39 @@ public sealed class ModelBundleTests(BundleFixture fixture) : IDisposable
     }
 
     [Fact]
+    public void An_unknown_level_norm_is_refused()
+    {
+        string dir = CopyBundle();
+        WriteCmvn(dir, ", \"level_norm\": \"rms\"");
+        var e = Assert.Throws<ModelBundleException>(() => ModelBundle.Load(dir));
+        Assert.EndsWith("cmvn.json", e.FilePath);
+        Assert.Contains("rms", e.Message);
+    }
+
+    [Fact]
+    public void Level_norm_of_the_graphs_must_agree_with_cmvn_json()
+    {
+        Assert.Equal(LevelNormalization.None, fixture.Bundle.LevelNormalization);
+        string dir = CopyBundle();
+        foreach (string file in (string[])["encoder.onnx", "cross.onnx", "decoder.onnx"])
+        {
+            // As export_onnx.py writes a level-normalised bundle.
+            PatchMetadata(Path.Combine(dir, file), "version", "1", "2");
+            AppendMetadata(Path.Combine(dir, file), "level_norm", "peak");
+        }
+
+        var e = Assert.Throws<ModelBundleException>(() => ModelBundle.Load(dir));
+        Assert.EndsWith("cmvn.json", e.FilePath);
+        Assert.Contains("level_norm", e.Message);
+
+        WriteCmvn(dir, ", \"level_norm\": \"peak\", \"level_decay\": 0.005");
+        using var bundle = ModelBundle.Load(dir);
+        Assert.Equal(LevelNormalization.Peak, bundle.LevelNormalization);
+        Assert.Equal(2, bundle.Metadata.Version);
+        Assert.Equal("peak", bundle.Metadata.Properties["level_norm"]);
+    }
+
+    [Fact]
     public void A_file_that_is_not_onnx_is_refused()
     {
         string dir = CopyBundle();
@@ -112,6 +145,22 @@ public sealed class ModelBundleTests(BundleFixture fixture) : IDisposable
         }
 
         return dir;
+    }
+
+    /// <summary>The test bundle's cmvn.json with extra keys (JSON text after its last value, starting with a comma).</summary>
+    private void WriteCmvn(string dir, string extraKeys)
+    {
+        string text = File.ReadAllText(Path.Combine(fixture.Bundle.Directory, "cmvn.json")).TrimEnd();
+        Assert.EndsWith("}", text);
+        File.WriteAllText(Path.Combine(dir, "cmvn.json"), text[..^1] + extraKeys + "}");
+    }
+
+    /// <summary>Adds a metadata_props entry (ModelProto field 14) at the end of the file: protobuf concatenates repeated fields.</summary>
+    private static void AppendMetadata(string path, string key, string value)
+    {
+        byte[] entry = [0x0A, (byte)key.Length, .. Encoding.UTF8.GetBytes(key), 0x12, (byte)value.Length, .. Encoding.UTF8.GetBytes(value)];
+        using var file = new FileStream(path, FileMode.Append);
+        file.Write([(14 << 3) | 2, (byte)entry.Length, .. entry]);
     }
 
     /// <summary>Rewrites one metadata_props entry (StringStringEntryProto: 0x0A len key 0x12 len value) in place.</summary>

@@ -51,7 +51,13 @@ public sealed class Golden
         var golden = JsonSerializer.Deserialize<Golden>(File.ReadAllBytes(jsonPath))
             ?? throw new InvalidOperationException($"{jsonPath} is empty.");
         golden.Name = Path.GetFileNameWithoutExtension(jsonPath);
-        string wavPath = Path.Combine(Path.GetDirectoryName(jsonPath)!, golden.Wav);
+        (golden.Pcm, golden.Samples) = ReadWav(Path.Combine(Path.GetDirectoryName(jsonPath)!, golden.Wav));
+        return golden;
+    }
+
+    /// <summary>A 16 kHz mono 16-bit WAV: its raw PCM bytes and its samples in [-1, 1) (sample / 32768).</summary>
+    public static (byte[] Pcm, float[] Samples) ReadWav(string wavPath)
+    {
         using var reader = new WaveFileReader(wavPath);
         if (reader.WaveFormat.SampleRate != 16000 || reader.WaveFormat.Channels != 1 || reader.WaveFormat.BitsPerSample != 16)
         {
@@ -60,14 +66,13 @@ public sealed class Golden
 
         var pcm = new byte[reader.Length];
         reader.ReadExactly(pcm);
-        golden.Pcm = pcm;
-        golden.Samples = new float[pcm.Length / 2];
-        for (int i = 0; i < golden.Samples.Length; i++)
+        var samples = new float[pcm.Length / 2];
+        for (int i = 0; i < samples.Length; i++)
         {
-            golden.Samples[i] = BitConverter.ToInt16(pcm, 2 * i) / 32768f;
+            samples[i] = BitConverter.ToInt16(pcm, 2 * i) / 32768f;
         }
 
-        return golden;
+        return (pcm, samples);
     }
 
     public override string ToString() => Name;
