@@ -1,6 +1,8 @@
 using LeaPformer.Server.Extensions;
+using LeaPformer.Server.Internal;
 
-var builder = WebApplication.CreateBuilder(args);
+// A relative --contentRoot means the shell's current directory; none means wherever appsettings.json is.
+var builder = WebApplication.CreateBuilder(ContentRoot.Options(args));
 builder.AddServerLogging();
 builder.AddTranslationService();
 

@@ -1,4 +1,5 @@
 using LeaPformer.FunctionalTests.Infrastructure;
+using Microsoft.Extensions.Configuration;
 
 namespace LeaPformer.FunctionalTests;
 
@@ -80,6 +81,37 @@ public sealed class StartupTests : IDisposable
         var message = StartFailure(new Dictionary<string, string> { [key] = value }, BundleLocator.Find());
 
         Assert.True(message.Contains(key, StringComparison.Ordinal), message);
+    }
+
+    [Fact]
+    public void AWebPortInUseNamesThePortAndTheSettingThatMovesIt()
+    {
+        // Another program on the web page's port (8080 by default, a port many programs take).
+        using var other = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        other.Start();
+        var port = ((System.Net.IPEndPoint)other.LocalEndpoint).Port;
+        using var factory = new KestrelServerFactory(new Dictionary<string, string> { ["Web:Url"] = $"http://127.0.0.1:{port}" });
+
+        var error = Assert.ThrowsAny<Exception>(() => factory.Addresses);
+
+        // Kestrel's own exception, described as the server's start-up log line describes it (the in-process
+        // host stops Program at Build(), so its RunOrReportAsync is not what runs here).
+        var bind = Assert.IsType<IOException>(Chain(error).First(e => e is IOException), exactMatch: false);
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Kestrel:Endpoints:Web:Url"] = $"http://127.0.0.1:{port}" })
+            .Build();
+        var line = LeaPformer.Server.Internal.StartupFailure.Describe(bind, configuration);
+        Assert.Contains($"http://127.0.0.1:{port}: address already in use", line, StringComparison.Ordinal);
+        Assert.Contains($"Another process listens on port {port}", line, StringComparison.Ordinal);
+        Assert.Contains("the web page (--Web:Url=", line, StringComparison.Ordinal);
+    }
+
+    private static IEnumerable<Exception> Chain(Exception error)
+    {
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            yield return e;
+        }
     }
 
     private static string StartFailure(Dictionary<string, string> settings, string bundle)

@@ -50,7 +50,13 @@ internal static class EndpointExtensions
                     configuration[$"Kestrel:Endpoints:Grpc{(i == 0 ? "" : i.ToString(System.Globalization.CultureInfo.InvariantCulture))}:Url"] = names[i];
                 }
 
-                configuration["urls"] = null; // carried over: nothing left for Kestrel to override (and warn about)
+                // Carried over, so nothing must be left for Kestrel to override and warn about ("Overriding
+                // address(es)", at every start). An empty "urls" is not enough: the host then falls back to
+                // the urls it read when the builder was made (--urls, ASPNETCORE_URLS), and to HTTP_PORTS.
+                // ";" is a non-empty list of no addresses.
+                configuration["urls"] = ";";
+                configuration["http_ports"] = "";
+                configuration["https_ports"] = "";
             }
         }
 

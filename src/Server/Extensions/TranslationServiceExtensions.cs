@@ -107,7 +107,7 @@ public static class TranslationServiceExtensions
         }
         catch (Exception ex) // a bad bundle, bad options, a port in use
         {
-            ServerLog.StartupFailed(app.Logger, ex.Message);
+            ServerLog.StartupFailed(app.Logger, StartupFailure.Describe(ex, app.Configuration));
             if (System.Reflection.Assembly.GetEntryAssembly() != typeof(TranslationServiceExtensions).Assembly)
             {
                 // In process: the test host still reads app.Services, and disposes the app itself.
