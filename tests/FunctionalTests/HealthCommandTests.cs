@@ -40,7 +40,7 @@ public sealed class HealthCommandTests
 
         Assert.Equal(1, code);
         Assert.Equal("", stdout);
-        Assert.StartsWith("error: Unavailable", stderr, StringComparison.Ordinal);
+        Assert.StartsWith($"error: no server answers at http://127.0.0.1:{port}/ (", stderr, StringComparison.Ordinal);
     }
 
     [Theory]

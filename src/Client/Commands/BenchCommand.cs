@@ -148,7 +148,7 @@ internal static class BenchCommand
         }
         catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            stderr.WriteLine($"error: {url}: {ex.StatusCode}: {ex.Status.Detail}");
+            stderr.WriteLine(CliErrors.Line(ex, url, $"{url}: "));
             return 1;
         }
         catch (Exception ex) when (ex is OperationCanceledException or RpcException && cancellationToken.IsCancellationRequested)

@@ -48,7 +48,7 @@ internal static class HealthCommand
             }
             catch (RpcException ex)
             {
-                stderr.WriteLine($"error: {ex.StatusCode}: {ex.Status.Detail}");
+                stderr.WriteLine(CliErrors.Line(ex, parse.GetRequiredValue(server)));
                 return 1;
             }
         });

@@ -22,14 +22,14 @@ internal static class InfoCommand
                     .GetModelInfoAsync(TimeSpan.FromSeconds(parse.GetValue(timeout)), cancellationToken);
                 Console.WriteLine($"model        {info.ModelName} ({info.ModelType} v{info.ModelVersion}, {info.Attention} attention)");
                 Console.WriteLine($"languages    {info.SourceLanguageCode} -> {info.TargetLanguageCode}");
-                Console.WriteLine($"audio        {info.SampleRateHertz} Hz mono (other rates 8000..48000 Hz are resampled)");
+                Console.WriteLine($"audio        {info.SampleRateHertz} Hz mono (the server resamples 8000..48000 Hz; translate resamples other rates itself)");
                 Console.WriteLine($"wait-k       default {info.DefaultWaitK}, range {info.MinWaitK}..{info.MaxWaitK}, source unit {info.SourceUnitMs} ms");
                 Console.WriteLine($"vocabulary   {info.VocabSize} pieces");
                 return 0;
             }
             catch (RpcException ex)
             {
-                Console.Error.WriteLine($"error: {ex.StatusCode}: {ex.Status.Detail}");
+                Console.Error.WriteLine(CliErrors.Line(ex, parse.GetRequiredValue(server)));
                 return 1;
             }
         });

@@ -104,7 +104,7 @@ internal static class MicCommand
         }
         catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            stderr.WriteLine($"error: cannot reach the server at {url}: {ex.StatusCode}: {ex.Status.Detail}");
+            stderr.WriteLine(CliErrors.Line(ex, url, $"cannot reach the server at {url}: "));
             return 1;
         }
         catch (Exception ex) when (ex is OperationCanceledException or RpcException && cancellationToken.IsCancellationRequested)
@@ -151,7 +151,7 @@ internal static class MicCommand
             catch (RpcException ex)
             {
                 stdout.WriteLine();
-                stderr.WriteLine($"error: {url}: {ex.StatusCode}: {ex.Status.Detail}");
+                stderr.WriteLine(CliErrors.Line(ex, url, $"{url}: "));
                 return 1;
             }
         }

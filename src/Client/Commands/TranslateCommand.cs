@@ -11,7 +11,7 @@ internal static class TranslateCommand
 {
     public static Command Create()
     {
-        var file = new Argument<FileInfo>("FILE") { Description = "A WAV file (any sample rate, bit depth and channel count)." };
+        var file = new Argument<FileInfo>("FILE") { Description = "A WAV file: any sample rate (rates a server does not take are resampled here), bit depth and channel count (mixed to mono)." };
         file.AcceptExistingOnly();
         var server = CliApp.ServerOption();
         var waitK = new Option<int>("--k", "-k") { Description = "Wait-k lag in source units; 0 = the server's default, -1 = offline." };
@@ -33,15 +33,23 @@ internal static class TranslateCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var stdout = parse.InvocationConfiguration.Output;
+            var stderr = parse.InvocationConfiguration.Error;
             PcmAudio audio;
+            int fileRate;
             try
             {
-                audio = WavLoader.Load(parse.GetRequiredValue(file).FullName);
+                audio = WavLoader.Load(parse.GetRequiredValue(file).FullName, out fileRate);
             }
             catch (Exception ex) when (ex is FormatException or InvalidDataException or IOException or ArgumentException)
             {
-                Console.Error.WriteLine($"error: cannot read {parse.GetRequiredValue(file).Name} as WAV: {ex.Message}");
+                stderr.WriteLine($"error: cannot read {parse.GetRequiredValue(file).Name} as WAV: {ex.Message}");
                 return 2;
+            }
+
+            if (fileRate != audio.SampleRate)
+            {
+                stderr.WriteLine($"note: {parse.GetRequiredValue(file).Name} is {fileRate} Hz; servers take {WavLoader.MinServerRate}..{WavLoader.MaxServerRate} Hz, so it was resampled to {audio.SampleRate} Hz here.");
             }
 
             var options = new TranslateOptions(
@@ -49,7 +57,7 @@ internal static class TranslateCommand
                 ChunkMs: parse.GetValue(chunkMs),
                 RealTime: !parse.GetValue(fast),
                 SingleUtterance: parse.GetValue(single));
-            var printer = new LivePrinter(Console.Out, parse.GetValue(verbose));
+            var printer = new LivePrinter(stdout, parse.GetValue(verbose));
             using var channel = GrpcChannel.ForAddress(parse.GetRequiredValue(server));
             try
             {
@@ -59,14 +67,14 @@ internal static class TranslateCommand
             }
             catch (RpcException ex) when (ex.StatusCode != StatusCode.Cancelled || !cancellationToken.IsCancellationRequested)
             {
-                Console.Out.WriteLine();
-                Console.Error.WriteLine($"error: {ex.StatusCode}: {ex.Status.Detail}");
+                stdout.WriteLine();
+                stderr.WriteLine(CliErrors.Line(ex, parse.GetRequiredValue(server)));
                 return 1;
             }
             catch (Exception ex) when (ex is OperationCanceledException or RpcException && cancellationToken.IsCancellationRequested)
             {
-                Console.Out.WriteLine();
-                Console.Error.WriteLine("cancelled");
+                stdout.WriteLine();
+                stderr.WriteLine("cancelled");
                 return 130; // 128 + SIGINT, as shells report Ctrl+C
             }
         });
