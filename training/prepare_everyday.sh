@@ -6,11 +6,13 @@
 #   ./prepare_everyday.sh                           # public sources from GitHub into download/
 #   ./prepare_everyday.sh --mirror /work/.mirror    # the same sources from local bare snapshots
 #   ./prepare_everyday.sh --dl-dir /data/dl --stage 3 --stop-stage 3
+#   (--pico-dir DIR: SVOX Pico's voice files, see local/synthesize_wasm.py)
 # Stages:
 #   0 public sources (local/download_everyday.sh)             -> <dl-dir>/...
 #   1 sentences and their frozen split (local/everyday_text.py) -> data/everyday/sentences.tsv
 #   2 apertium eng-spa over every sentence (unknown words kept) -> data/everyday/pairs.tsv
-#   3 recordings converted, other sentences synthesized         -> data/everyday/wav/, utts.tsv
+#   3 recordings converted, other sentences synthesized (espeak-ng, flite, festival HTS;
+#     GnuSpeech for 15% of the training sentences)              -> data/everyday/wav*/, utts*.tsv
 #   4 test_everyday rendered by SVOX Pico (a family never in training)
 #                                                               -> data/everyday/wav_everyday/, utts_everyday.tsv
 #   5 manifests (+ wide2k's training rows)                      -> data/everyday/manifests/
@@ -26,6 +28,7 @@ stage=0
 stop_stage=6
 dl_dir=download
 mirror=""
+pico_dir=""
 data_root=data
 vocab_size=2000
 jobs=2
@@ -35,6 +38,7 @@ while [ $# -gt 0 ]; do
     --stop-stage) stop_stage=$2 ;;
     --dl-dir) dl_dir=$2 ;;
     --mirror) mirror=$2 ;;
+    --pico-dir) pico_dir=$2 ;;
     --data-root) data_root=$2 ;;
     --vocab-size) vocab_size=$2 ;;
     --jobs) jobs=$2 ;;
@@ -73,17 +77,22 @@ translate() {
 audio() {
   $PY local/everyday_audio.py --sentences "$dir/sentences.tsv" --pairs "$dir/pairs.tsv" \
     --wav-dir "$dir/wav" --out "$dir/utts.tsv" --jobs "$jobs"
+  $PY local/everyday_wasm_audio.py --split train --engines gnuspeech --share 0.15 \
+    --sentences "$dir/sentences.tsv" --pairs "$dir/pairs.tsv" \
+    --wav-dir "$dir/wav_gnuspeech" --out "$dir/utts_gnuspeech.tsv" --jobs "$jobs"
 }
 everyday_test() {
-  $PY local/everyday_test_audio.py --sentences "$dir/sentences.tsv" --pairs "$dir/pairs.tsv" \
-    --wav-dir "$dir/wav_everyday" --out "$dir/utts_everyday.tsv" --jobs "$jobs"
+  $PY local/everyday_wasm_audio.py --split test_everyday --engines pico \
+    --sentences "$dir/sentences.tsv" --pairs "$dir/pairs.tsv" \
+    --wav-dir "$dir/wav_everyday" --out "$dir/utts_everyday.tsv" --jobs "$jobs" \
+    ${pico_dir:+--pico-dir "$pico_dir"}
 }
 manifests() {
   local extra=$data_root/wide2k/manifests/train.tsv
   [ -f "$extra" ] || { echo "stage 5: $extra is missing (make wide2k first)" >&2; exit 1; }
   local everyday=()
   [ -f "$dir/utts_everyday.tsv" ] && everyday=(--everyday-utts "$dir/utts_everyday.tsv")
-  $PY local/everyday_manifests.py --utts "$dir/utts.tsv" --sentences "$dir/sentences.tsv" \
+  $PY local/everyday_manifests.py --utts "$dir/utts.tsv" "$dir/utts_gnuspeech.tsv" --sentences "$dir/sentences.tsv" \
     --extra-train "$extra" --out-dir "$dir/manifests" ${everyday[@]+"${everyday[@]}"}
 }
 lang() {

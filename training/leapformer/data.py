@@ -33,7 +33,8 @@ def read_manifest(path: str) -> List[Dict[str, str]]:
 
 def write_manifest(path: str, rows: List[Dict[str, str]]) -> None:
     with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, delimiter="\t", quoting=csv.QUOTE_NONE, lineterminator="\n")
+        w = csv.writer(f, delimiter="\t", quoting=csv.QUOTE_NONE, quotechar=None,
+                       lineterminator="\n")
         w.writerow(COLUMNS)
         for r in rows:
             w.writerow([r[c] for c in COLUMNS])

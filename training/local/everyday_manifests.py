@@ -2,7 +2,7 @@
 """Manifests of the "everyday" data set (prepare_everyday.sh stage 4).
 
 Usage (from training/):
-  /usr/bin/python3 local/everyday_manifests.py --utts data/everyday/utts.tsv \
+  /usr/bin/python3 local/everyday_manifests.py --utts data/everyday/utts.tsv data/everyday/utts_gnuspeech.tsv \
       --sentences data/everyday/sentences.tsv --extra-train data/wide2k/manifests/train.tsv \
       --out-dir data/everyday/manifests
 Writes: <out-dir>/{train,dev,dev_small,test_real}.tsv (manifest columns of leapformer.data),
@@ -40,7 +40,8 @@ def read_utts(path: str):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--utts", required=True)
+    p.add_argument("--utts", nargs="+", required=True, help="everyday_audio.py's and "
+                   "everyday_wasm_audio.py's utterance lists")
     p.add_argument("--sentences", required=True)
     p.add_argument("--extra-train", nargs="*", default=[])
     p.add_argument("--everyday-utts", default="", help="the test_everyday renderings")
@@ -50,7 +51,7 @@ def main():
     sentences = read_sentences(a.sentences)
     human = {r["id"]: r["spanish_human"] for r in sentences if r["spanish_human"]}
     held = NearIndex([norm_words(r["english"]) for r in sentences if r["split"] != "train"])
-    rows = read_utts(a.utts)
+    rows = [r for path in a.utts for r in read_utts(path)]
     parts = {name: [] for name in ("train", "dev", "test_real")}
     for r in rows:
         if r["split"] == "train" and r["n_frames"] < a.min_frames:
