@@ -9,29 +9,18 @@ namespace LeaPformer.FunctionalTests;
 
 /// <summary>
 /// examples/node/translate.js (@grpc/grpc-js) against the real server on a real Kestrel port.
-/// Needs <c>node</c> on PATH and <c>examples/node/node_modules</c> (<c>npm ci</c>): without them the
-/// test fails when <see cref="RequireVariable"/>=1 (CI sets it), else it says why and returns
-/// (xunit 2 has no run-time skip).
+/// Skipped, and counted so, without node or <c>examples/node/node_modules</c>, unless
+/// <see cref="NodeFactAttribute.RequireVariable"/>=1 (CI sets it): then it fails on what is missing.
 /// </summary>
 public sealed class NodeClientTests(SharedServer server, ITestOutputHelper output) : ServerTest(server)
 {
-    public const string RequireVariable = "LEAPFORMER_REQUIRE_NODE";
-
-    [Fact]
+    [NodeFact]
     public async Task The_node_example_prints_the_servers_translation_of_the_sample()
     {
+        Assert.True(NodeFactAttribute.Missing is null, $"{NodeFactAttribute.RequireVariable}=1 but {NodeFactAttribute.Missing}.");
         var root = BundleLocator.RepositoryRoot();
-        var example = Path.Combine(root, "examples", "node");
-        var node = FindOnPath(OperatingSystem.IsWindows() ? "node.exe" : "node");
-        var missing = node is null ? "node is not on PATH"
-            : !Directory.Exists(Path.Combine(example, "node_modules")) ? $"{example}/node_modules is missing (run npm ci there)"
-            : null;
-        if (missing is not null)
-        {
-            Assert.False(Environment.GetEnvironmentVariable(RequireVariable) == "1", $"{RequireVariable}=1 but {missing}.");
-            output.WriteLine($"Not run: {missing}. Set {RequireVariable}=1 to make this a failure.");
-            return;
-        }
+        var example = NodeFactAttribute.ExampleDirectory;
+        var node = NodeFactAttribute.NodePath!;
 
         var sample = Path.Combine(root, "samples", "to-be-at-a-loss-for-words.wav");
         var expected = await TranslateAsync(WavLoader.Load(sample), new TranslateOptions(WaitK: 3, RealTime: false));
@@ -40,7 +29,7 @@ public sealed class NodeClientTests(SharedServer server, ITestOutputHelper outpu
 
         await using var kestrel = new KestrelServerFactory();
         var address = kestrel.GrpcAddress;
-        var (code, stdout, stderr) = await RunAsync(node!, example,
+        var (code, stdout, stderr) = await RunAsync(node, example,
             Path.Combine(example, "translate.js"), "--server", $"{address.Host}:{address.Port}", "--k", "3", "--unpaced", sample);
         output.WriteLine(stdout);
 
@@ -51,7 +40,7 @@ public sealed class NodeClientTests(SharedServer server, ITestOutputHelper outpu
         Assert.StartsWith($"[  0.00 s] {text}\n", stdout, StringComparison.Ordinal);
 
         // An error status is printed with its sentence and a non-zero exit code.
-        var bad = await RunAsync(node!, example, Path.Combine(example, "translate.js"), "--server", $"{address.Host}:{address.Port}", "--k", "99", "--unpaced", sample);
+        var bad = await RunAsync(node, example, Path.Combine(example, "translate.js"), "--server", $"{address.Host}:{address.Port}", "--k", "99", "--unpaced", sample);
         Assert.Equal(1, bad.Code);
         Assert.StartsWith("error: INVALID_ARGUMENT: wait_k must be", bad.Stderr, StringComparison.Ordinal);
         await TestTimeouts.WaitUntilAsync(() => kestrel.IsDrained, TestTimeouts.Short, "the node client's streams ended");
@@ -88,10 +77,4 @@ public sealed class NodeClientTests(SharedServer server, ITestOutputHelper outpu
 
         return (process.ExitCode, await stdout, await stderr);
     }
-
-    private static string? FindOnPath(string name)
-        => (Environment.GetEnvironmentVariable("PATH") ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(directory => Path.Combine(directory, name))
-            .FirstOrDefault(File.Exists);
 }
