@@ -1,23 +1,31 @@
 #!/usr/bin/env bash
 # Usage: docker/test.sh
 #
-# The container test: builds the server image (docker/Dockerfile), brings up docker/compose.yaml
-# (3 translator replicas behind the nginx gRPC balancer) on a free port of 127.0.0.1, streams
-# the sample WAV through the balancer from several clients at once with the repository's CLI, and
-# checks that every stream got the same non-empty translation and that the streams landed on more
-# than one replica (each replica's own /metrics count of StreamingTranslate calls). Then tears
-# the stack down, and stops dockerd if it started it.
+# The container test, in two parts:
+#   1. the stack: builds the server image (docker/Dockerfile), brings up docker/compose.yaml (3
+#      translator replicas behind nginx) on free ports of 127.0.0.1, streams the sample WAV through
+#      the balancer from several clients at once with the repository's CLI, and checks that every
+#      stream got the same non-empty translation, that the streams landed on more than one replica
+#      (each replica's own /metrics count of StreamingTranslate calls), and that the web page, its
+#      /api/model-info and its WebSocket answer through nginx. Then tears the stack down.
+#   2. the README's container quick start: the "    $ " lines of its container section, as written
+#      (compose up --build, translate, curl of the web page, compose down), after the section's
+#      stand-in lines where no registry is reachable; `docker compose` becomes `docker-compose`
+#      where only that one is installed, as the README says. Needs 50051 and 8080 free on the
+#      host; skipped, saying so, when either is taken.
+# Stops dockerd if it started it.
 #
 # Exit 0 with a "SKIP: ..." line when no Docker engine can be had here (no docker CLI, or no
-# dockerd that starts); exit 1 when anything else fails. The last line on success is
-# "container: 1 passed, 0 failed".
+# dockerd that starts); exit 1 when anything else fails. The last line is
+# "container: N passed, M failed, K skipped".
 #
 # Base images: the official ones (mcr.microsoft.com/dotnet/sdk:10.0, .../aspnet:10.0, nginx:stable)
 # when they are present or can be pulled; else local stand-ins built by docker/local/build.sh
 # (Debian from this machine's apt archive + this machine's .NET SDK). Set SDK_IMAGE, RUNTIME_IMAGE
 # and NGINX_IMAGE to choose, or LEAPFORMER_LOCAL_BASE=1 to go straight to the stand-ins.
 #
-#   LEAPFORMER_TEST_PORT      host port of the balancer (default 0: Docker picks a free one)
+#   LEAPFORMER_TEST_PORT      host port of the balancer's gRPC (default 0: Docker picks a free one)
+#   LEAPFORMER_TEST_WEB_PORT  host port of its web page (default 0: Docker picks a free one)
 #   LEAPFORMER_TEST_CLIENTS   concurrent client streams (default 6)
 #   LEAPFORMER_BUILD_NETWORK  docker build --network (e.g. host, where the default bridge cannot
 #                             reach NuGet for the restore inside the build; default: bridge)
@@ -25,9 +33,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+source "$ROOT/scripts/lib/server.sh"
+source "$ROOT/scripts/lib/readme.sh"
 
 PROJECT=leapformer-test
 PORT=${LEAPFORMER_TEST_PORT:-0}
+WEB_PORT=${LEAPFORMER_TEST_WEB_PORT:-0}
 CLIENTS=${LEAPFORMER_TEST_CLIENTS:-6}
 REPLICAS=3
 IMAGE=leapformer/server:test
@@ -36,13 +47,15 @@ CLI=$ROOT/src/Client/bin/Release/net10.0/leapformer.dll
 
 started=$SECONDS
 log() { printf '==> [%3d s] %s\n' "$((SECONDS - started))" "$*" >&2; }
+passed=0 skipped=0
 skip() { echo "SKIP: $*"; exit 0; }
-fail() { echo "FAILED: $*" >&2; echo "container: 0 passed, 1 failed"; exit 1; }
+fail() { echo "FAILED: $*" >&2; echo "container: $passed passed, 1 failed, $skipped skipped"; exit 1; }
 locked() { if [[ -n ${LEAPFORMER_BUILD_LOCK:-} ]]; then flock "$LEAPFORMER_BUILD_LOCK" "$@"; else "$@"; fi; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/leapformer-container-test.XXXXXX")
 dockerd_pid=
 stack_up=false
+quickstart_up=false
 cleanup() {
   local rc=$?
   if [[ $stack_up == true ]]; then
@@ -52,6 +65,9 @@ cleanup() {
       compose logs --no-color --tail 40 >&2 || true
     fi
     compose down --volumes --remove-orphans --timeout 30 >/dev/null 2>&1 || true
+  fi
+  if [[ $quickstart_up == true ]]; then
+    "${compose_cmd[@]}" -f "$ROOT/docker/compose.yaml" down --timeout 30 >/dev/null 2>&1 || true
   fi
   if [[ -n $dockerd_pid ]]; then
     kill "$dockerd_pid" 2>/dev/null || true
@@ -88,7 +104,7 @@ else
   fail "no Docker Compose (the docker compose plugin, or apt-get install docker-compose)"
 fi
 compose() {
-  LEAPFORMER_IMAGE=$IMAGE NGINX_IMAGE=$NGINX_IMAGE LEAPFORMER_PORT=$PORT \
+  LEAPFORMER_IMAGE=$IMAGE NGINX_IMAGE=$NGINX_IMAGE LEAPFORMER_PORT=$PORT LEAPFORMER_WEB_PORT=$WEB_PORT \
     "${compose_cmd[@]}" --project-name "$PROJECT" -f "$ROOT/docker/compose.yaml" "$@"
 }
 log "Docker $(docker version --format '{{.Server.Version}}'), $("${compose_cmd[@]}" version --short 2>/dev/null || echo compose)"
@@ -99,13 +115,17 @@ if [[ -z ${SDK_IMAGE:-} && -z ${RUNTIME_IMAGE:-} && -z ${NGINX_IMAGE:-} && ${LEA
    && have_or_pull mcr.microsoft.com/dotnet/sdk:10.0 && have_or_pull mcr.microsoft.com/dotnet/aspnet:10.0 && have_or_pull nginx:stable; then
   log "Using the official base images"
   SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0 RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0 NGINX_IMAGE=nginx:stable
+  base=official
 elif [[ -z ${SDK_IMAGE:-} || -z ${RUNTIME_IMAGE:-} || -z ${NGINX_IMAGE:-} ]]; then
   log "No registry to pull the official base images from: local stand-ins (docker/local/build.sh)"
   "$ROOT/docker/local/build.sh"
+  base=local
   SDK_IMAGE=${SDK_IMAGE:-leapformer/sdk-local:10.0}
   RUNTIME_IMAGE=${RUNTIME_IMAGE:-leapformer/aspnet-local:10.0}
   NGINX_IMAGE=${NGINX_IMAGE:-leapformer/nginx-local:stable}
 fi
+
+base=${base:-given}
 
 # --- The server image and the client ---------------------------------------------------------
 log "Building $IMAGE (SDK $SDK_IMAGE, runtime $RUNTIME_IMAGE)"
@@ -144,7 +164,9 @@ for _ in $(seq 1 60); do
   sleep 1
 done
 [[ $ready == true ]] || fail "the balancer at $URL did not answer a health check within 60 s"
-log "Healthy: $REPLICAS replicas, balancer on $URL"
+WEB=$(compose port lb 8080)
+[[ $WEB =~ ^127\.0\.0\.1:[0-9]+$ ]] || fail "the web page's published address is '$WEB', not 127.0.0.1:PORT"
+log "Healthy: $REPLICAS replicas, balancer on $URL, web page on http://$WEB/"
 
 # --- Streams through the balancer ------------------------------------------------------------
 # The final text of every segment a `leapformer translate` run printed, joined by spaces.
@@ -205,8 +227,81 @@ lb_upstreams=$(compose logs --no-color lb 2>/dev/null | grep -o 'leapformer.v1.T
   | sed 's/.*upstream=//' | sort | uniq -c | awk '{printf "%s%s x%s", sep, $2, $1; sep=", "}')
 echo "    nginx access log, StreamingTranslate by upstream: ${lb_upstreams:-none}" >&2
 
+# --- The web page through nginx ------------------------------------------------------------------
+log "The web page, /api/model-info and the WebSocket handshake through nginx"
+curl -fsS --max-time 10 "http://$WEB/" >"$work/page.html" || fail "GET http://$WEB/ failed"
+grep -q '<title>LeaPformer Live' "$work/page.html" || fail "http://$WEB/ is not the demo page: $(head -c 300 "$work/page.html")"
+curl -fsS --max-time 10 "http://$WEB/api/model-info" >"$work/model-info.json" || fail "GET http://$WEB/api/model-info failed"
+grep -q '"demo-small"' "$work/model-info.json" || fail "/api/model-info does not name the bundled model: $(head -c 300 "$work/model-info.json")"
+# The page's own WebSocket, as a browser opens it (its Origin is the page's): nginx must pass the
+# upgrade, and the replica must accept the page's origin through the proxy (it compares the Host).
+# After the metrics count above: this handshake is closed at once, an aborted stream of its own.
+# websocket_status HOST:PORT ORIGIN: the status line of a WebSocket handshake for /ws/translate.
+websocket_status() {
+  timeout 10 bash -c '
+    exec 3<>"/dev/tcp/${1%:*}/${1#*:}"
+    printf "GET /ws/translate HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: %s\r\n\r\n" "$1" "$2" >&3
+    head -n 1 <&3 | tr -d "\r"' _ "$1" "$2"
+}
+status=$(websocket_status "$WEB" "http://$WEB" || true)
+[[ $status == "HTTP/1.1 101 Switching Protocols" ]] || fail "the page's WebSocket through nginx got '$status', not 101 Switching Protocols"
+# And another site's page is still refused behind the proxy (cross-site WebSocket hijacking).
+status=$(websocket_status "$WEB" "http://evil.example" || true)
+[[ $status == "HTTP/1.1 403 Forbidden" ]] || fail "a foreign page's WebSocket through nginx got '$status', not 403 Forbidden"
+echo "    page, model info, WebSocket upgrade (101; 403 for a foreign origin) through nginx on http://$WEB/" >&2
+
 log "Tearing down"
 compose down --volumes --remove-orphans --timeout 30 >/dev/null 2>&1
 stack_up=false
-echo "container test: $((CLIENTS + 1)) streams through nginx to $served of $REPLICAS replicas, every one '$expected' ($((SECONDS - started)) s)"
-echo "container: 1 passed, 0 failed"
+echo "container test: $((CLIENTS + 1)) streams through nginx to $served of $REPLICAS replicas, every one '$expected'; the web page and its WebSocket through nginx ($((SECONDS - started)) s)"
+passed=$((passed + 1))
+
+# --- 2. The README's container quick start, as written ---------------------------------------------
+log "The README's container quick start, as written"
+mapfile -t lines < <(readme_commands inside "$ROOT/README.md")
+stand_in=() quick=()
+for line in "${lines[@]}"; do
+  case $line in
+    docker/local/build.sh* | "export "*) stand_in+=("$line") ;;
+    *) quick+=("$line") ;;
+  esac
+done
+[[ ${#quick[@]} -ge 3 && ${#stand_in[@]} -ge 2 ]] || fail "the README's container section lost its \"    \$ \" lines (found ${#quick[@]} quick start and ${#stand_in[@]} stand-in lines)"
+if port_in_use 50051 || port_in_use 8080; then
+  echo "SKIP: the README's container quick start: port 50051 or 8080 is in use on this host (the stack publishes both)"
+  skipped=$((skipped + 1))
+else
+  script=$work/quickstart.sh
+  {
+    echo "set -euo pipefail -x"
+    echo "cd $(printf %q "$ROOT")"
+    case $base in
+      local) printf '%s\n' "${stand_in[@]}" ;; # the README's route where no registry is reachable
+      given) printf 'export SDK_IMAGE=%q RUNTIME_IMAGE=%q NGINX_IMAGE=%q\n' "$SDK_IMAGE" "$RUNTIME_IMAGE" "$NGINX_IMAGE" ;;
+    esac
+    for line in "${quick[@]}"; do
+      # Only the Compose v1 of Debian 12 here: the README says to type docker-compose then.
+      [[ ${compose_cmd[*]} == docker-compose ]] && line=${line//docker compose /docker-compose }
+      echo "$line"
+      if [[ $line == *" up "* ]]; then
+        # Not the README's: the pause a person takes before typing the next line. up returns once the
+        # replicas are healthy; nginx answers a moment later.
+        printf 'for _ in $(seq 1 60); do dotnet %q health --timeout 2 >/dev/null 2>&1 \x26\x26 break; sleep 1; done\n' "$CLI"
+      fi
+    done
+  } >"$script"
+  sed 's/^/    | /' "$script" >&2
+  quickstart_up=true
+  if ! locked bash "$script" >"$work/quickstart.txt" 2>&1; then
+    tail -n 40 "$work/quickstart.txt" >&2
+    fail "the README's container quick start failed as written (above)"
+  fi
+  quickstart_up=false
+  got=$(final_text "$work/quickstart.txt")
+  [[ $got == *pérdida* ]] || { tail -n 40 "$work/quickstart.txt" >&2; fail "the README's quick start translated the sample as '$got'"; }
+  grep -q '<title>LeaPformer Live' "$work/quickstart.txt" || { tail -n 40 "$work/quickstart.txt" >&2; fail "the README's quick start did not show the web page's title"; }
+  echo "    quick start ($base base images): '$got', and the page's title through the stack" >&2
+  passed=$((passed + 1))
+fi
+
+echo "container: $passed passed, 0 failed, $skipped skipped"
