@@ -71,8 +71,15 @@ run_stage() {  # run_stage N description command...
 download() { local/download_everyday.sh --dl-dir "$dl_dir" ${mirror:+--mirror "$mirror"}; }
 sentences() { $PY local/everyday_text.py --dl-dir "$dl_dir" --out "$dir/sentences.tsv"; }
 translate() {
-  tail -n +2 "$dir/sentences.tsv" | cut -f4 | sort -u > "$dir/en.txt"
-  $PY local/translate.py --en "$dir/en.txt" --out "$dir/pairs.tsv" --keep-unknown
+  # apertium's output for a line depends a little on the lines around it (its tagger reads
+  # across them), so the test and dev sentences are translated on their own, in the frozen
+  # lists' order: their references do not move when the training sources change.
+  awk -F'\t' 'NR > 1 && $2 != "train" && !seen[$4]++ { print $4 }' "$dir/sentences.tsv" > "$dir/en_eval.txt"
+  awk -F'\t' 'NR == FNR { held[$0] = 1; next } FNR > 1 && $2 == "train" && !($4 in held) { print $4 }' \
+    "$dir/en_eval.txt" "$dir/sentences.tsv" | sort -u > "$dir/en_train.txt"
+  $PY local/translate.py --en "$dir/en_eval.txt" --out "$dir/pairs_eval.tsv" --keep-unknown
+  $PY local/translate.py --en "$dir/en_train.txt" --out "$dir/pairs_train.tsv" --keep-unknown
+  cat "$dir/pairs_eval.tsv" "$dir/pairs_train.tsv" > "$dir/pairs.tsv"
 }
 audio() {
   $PY local/everyday_audio.py --sentences "$dir/sentences.tsv" --pairs "$dir/pairs.tsv" \
