@@ -7,9 +7,18 @@ namespace LeaPformer.Streaming;
 /// every state starts again from zero for the next one.
 /// </summary>
 /// <remarks>
-/// <para>A 10 ms frame is speech when its level (RMS in dBFS: 0 dB = a full-scale square wave) is at
-/// least <see cref="SpeechThresholdDbfs"/> and, unless <see cref="NoiseMarginDb"/> is null, at least
-/// that margin above the noise floor (the quietest frame of the last <see cref="NoiseFloorWindowMs"/>).</para>
+/// <para>A 10 ms frame is speech when its level (RMS in dBFS: 0 dB = a full-scale square wave) is
+/// <list type="bullet">
+/// <item>at least <see cref="NoiseMarginDb"/> above the noise floor: the quietest frame of the last
+/// <see cref="NoiseFloorWindowMs"/> before it (none before the stream's first frame, which is never speech);</item>
+/// <item>no more than <see cref="SpeechRangeDb"/> below the speech peak: the loudest speech frame so far,
+/// falling by <see cref="PeakDecayDbPerSecond"/> (none before the first speech frame);</item>
+/// <item>and at least <see cref="SpeechThresholdDbfs"/>, a floor only just above digital silence.</item>
+/// </list>
+/// Both estimates follow the stream's own levels, so a gain applied to the whole stream moves the floor,
+/// the peak and every frame together and the decisions stay the same: a laptop microphone whose speech
+/// peaks at -45 dBFS is heard as one at -3 dBFS is. With <see cref="NoiseMarginDb"/> null the fixed
+/// threshold alone decides (no level-relative rule).</para>
 /// <para>A segment opens at the first speech frame, with up to <see cref="LeadingPaddingMs"/> of the audio
 /// before it. Silence after the last speech frame is read by the model only up to
 /// <see cref="TrailingPaddingMs"/>; the rest is held back until speech resumes (then it is read, as a
@@ -33,14 +42,32 @@ public sealed record EndpointOptions
     /// <summary>False: the whole stream is one segment (and no voice activity is computed).</summary>
     public bool Enabled { get; init; } = true;
 
-    /// <summary>Frames quieter than this are silence, whatever the noise floor.</summary>
-    public double SpeechThresholdDbfs { get; init; } = -40;
+    /// <summary>
+    /// Frames quieter than this are silence, whatever the stream's levels. -90 dBFS is a few 16-bit LSBs:
+    /// it only keeps dither and digital silence out; the level-relative rules decide everything louder.
+    /// </summary>
+    /// <remarks>It was -40 until the rules below became relative, which silenced quiet microphones (speech
+    /// peaking at -40 to -50 dBFS, whose 10 ms frames are mostly below -50 dBFS RMS).</remarks>
+    public double SpeechThresholdDbfs { get; init; } = -90;
 
-    /// <summary>dB a frame must be above the noise floor to be speech; null = the fixed threshold only.</summary>
+    /// <summary>dB a frame must be above the noise floor to be speech; null = the fixed threshold alone decides.</summary>
     public double? NoiseMarginDb { get; init; } = 15;
 
     /// <summary>The noise floor is the quietest frame of this much recent audio (whole 500 ms blocks).</summary>
     public int NoiseFloorWindowMs { get; init; } = 3000;
+
+    /// <summary>
+    /// dB below the speech peak beyond which a frame is silence (breaths, room tone and reverberation after
+    /// loud speech); null = no peak rule. 40 dB: as the old fixed -40 dBFS threshold was for speech peaking
+    /// near full scale.
+    /// </summary>
+    public double? SpeechRangeDb { get; init; } = 40;
+
+    /// <summary>
+    /// dB per second the remembered speech peak falls, so that a quieter speaker after a loud one is heard
+    /// again within a few seconds (10: 20 dB in 2 s; a reverberation tail falls 60 dB in well under a second).
+    /// </summary>
+    public double PeakDecayDbPerSecond { get; init; } = 10;
 
     /// <summary>Audio before the first speech frame included in the segment (an energy detector hears onsets late).</summary>
     public int LeadingPaddingMs { get; init; } = 200;
@@ -76,6 +103,16 @@ public sealed record EndpointOptions
         if (NoiseMarginDb is { } margin && (!double.IsFinite(margin) || margin < 0))
         {
             throw new ArgumentOutOfRangeException(nameof(NoiseMarginDb), margin, "The noise margin must be a finite dB value >= 0, or null.");
+        }
+
+        if (SpeechRangeDb is { } range && (!double.IsFinite(range) || range <= 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(SpeechRangeDb), range, "The speech range must be a finite dB value > 0, or null.");
+        }
+
+        if (!double.IsFinite(PeakDecayDbPerSecond) || PeakDecayDbPerSecond < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(PeakDecayDbPerSecond), PeakDecayDbPerSecond, "The peak decay must be a finite dB/s value >= 0.");
         }
 
         Positive(NoiseFloorWindowMs, nameof(NoiseFloorWindowMs));

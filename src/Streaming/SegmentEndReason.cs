@@ -14,4 +14,10 @@ public enum SegmentEndReason
 
     /// <summary>Endpoint rule 3: the segment reached <see cref="EndpointOptions.MaxSegmentMs"/>.</summary>
     MaxSegmentLength,
+
+    /// <summary>The runaway guard: one more token would exceed <see cref="RunawayGuardOptions.MaxTokensPerSecond"/>.</summary>
+    RunawayTokens,
+
+    /// <summary>The runaway guard: one more token would repeat an n-gram more than <see cref="RunawayGuardOptions.MaxNgramRepeats"/> times.</summary>
+    Repetition,
 }

@@ -16,6 +16,9 @@ public sealed record SessionOptions(int WaitK = 0, int InputSampleRate = 16000)
     /// <summary>Endpointing (segments cut at pauses); disabled by default: the stream is one segment.</summary>
     public EndpointOptions Endpoint { get; init; } = EndpointOptions.Disabled;
 
+    /// <summary>Ends a segment whose decoder runs away (too many tokens per second of audio, or repeating itself); on by default.</summary>
+    public RunawayGuardOptions RunawayGuard { get; init; } = RunawayGuardOptions.Default;
+
     /// <summary>
     /// End the session after its first segment (Google's single_utterance). Uses <see cref="Endpoint"/>
     /// if it is enabled, else <see cref="EndpointOptions.Default"/>. The final update of that segment has

@@ -39,13 +39,15 @@ public sealed class TranslationSession : IDisposable
         int inputSampleRate,
         bool preallocateStates = true,
         EndpointOptions? endpoint = null,
-        bool singleUtterance = false)
+        bool singleUtterance = false,
+        RunawayGuardOptions? guard = null)
     {
         _bundle = bundle;
         Policy = policy;
         _frontEnd = new AudioFrontEnd(inputSampleRate, bundle.Cmvn, endpoint, singleUtterance);
         _model = new ModelStepper(bundle, preallocateStates);
-        _decoder = new WaitKDecoder(_model, policy, WaitKDecoder.Settings.From(bundle.Metadata));
+        _decoder = new WaitKDecoder(
+            _model, policy, WaitKDecoder.Settings.From(bundle.Metadata) with { Guard = guard ?? RunawayGuardOptions.Disabled });
         _detokenizer = new Detokenizer(bundle.Tokens);
     }
 
@@ -263,9 +265,15 @@ public sealed class TranslationSession : IDisposable
                 return Step.None;
             }
 
+            if (_decoder.StopReason != SegmentEndReason.None && !_decoder.SourceDone)
+            {
+                CutSegment(segment, updates); // the runaway guard, with audio of the segment left to read
+                continue;
+            }
+
             if (_decoder.SourceDone)
             {
-                FinishSegment(segment, updates); // the loop ended: EOS or the token limit
+                FinishSegment(segment, updates); // the loop ended: EOS, the token limit or the runaway guard
                 continue;
             }
 
@@ -281,9 +289,11 @@ public sealed class TranslationSession : IDisposable
                 return Step.None;
             }
 
-            if (segment.Dropped && _decoder.Tokens.Count == 0)
+            if ((segment.Dropped && _decoder.Tokens.Count == 0) || (segment.IsRemainder && _decoder.FramesRead == 0))
             {
                 // Endpoint rule 1: noise, not speech; nothing was shown, so nothing is finished either.
+                // Or what a runaway cut left of a segment is shorter than one source unit (280 ms: mostly the
+                // trailing padding after the unit the guard stopped in): wait-k would translate it from nothing.
                 _frontEnd.Consume(segment, checked((int)segment.RowsQueued));
                 _frontEnd.Segments.Dequeue();
                 StartSegment();
@@ -341,7 +351,7 @@ public sealed class TranslationSession : IDisposable
         updates.Add(new SegmentUpdate(_segmentIndex, startMs, _detokenizer.Text, string.Empty, _committed.Snapshot(), IsFinal: true)
         {
             SegmentEndMs = segment.EndSample * 1000 / KaldiFbank.SampleRate,
-            EndReason = segment.Reason,
+            EndReason = _decoder.StopReason != SegmentEndReason.None ? _decoder.StopReason : segment.Reason,
             IsEndOfSingleUtterance = segment.EndsSession,
         });
         _segmentIndex++;
@@ -351,6 +361,35 @@ public sealed class TranslationSession : IDisposable
             return;
         }
 
+        StartSegment();
+    }
+
+    /// <summary>
+    /// The runaway guard ended the segment before its source was read: its final update ends where the
+    /// model had read, and the rest of the front end's segment becomes the next segment (or, for a single
+    /// utterance, the session ends). Where the guard fires depends only on the rows read, so the cut does
+    /// not depend on chunking, and the front end's own segment boundaries do not move.
+    /// </summary>
+    private void CutSegment(FrontEndSegment segment, List<SegmentUpdate> updates)
+    {
+        long startMs = segment.StartSample * 1000 / KaldiFbank.SampleRate;
+        long cutSample = segment.StartSample + (segment.RowsConsumed * KaldiFbank.WindowShift);
+        bool endsSession = _frontEnd.SingleUtterance;
+        updates.Add(new SegmentUpdate(_segmentIndex, startMs, _detokenizer.Text, string.Empty, _committed.Snapshot(), IsFinal: true)
+        {
+            SegmentEndMs = cutSample * 1000 / KaldiFbank.SampleRate,
+            EndReason = _decoder.StopReason,
+            IsEndOfSingleUtterance = endsSession,
+        });
+        _segmentIndex++;
+        if (endsSession)
+        {
+            _frontEnd.Stop();
+            _completed = true;
+            return;
+        }
+
+        segment.Cut();
         StartSegment();
     }
 

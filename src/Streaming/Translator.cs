@@ -23,7 +23,7 @@ public sealed class Translator(ModelBundle bundle) : IDisposable
 
     public ModelBundle Bundle { get; } = bundle ?? throw new ArgumentNullException(nameof(bundle));
 
-    /// <exception cref="ArgumentOutOfRangeException">k outside [k_min, k_max] (0 = default, -1 = offline), a sample rate outside 8000..48000 Hz, or a bad endpoint option.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">k outside [k_min, k_max] (0 = default, -1 = offline), a sample rate outside 8000..48000 Hz, or a bad endpoint or runaway guard option.</exception>
     public TranslationSession CreateSession(SessionOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -43,8 +43,10 @@ public sealed class Translator(ModelBundle bundle) : IDisposable
         }
 
         endpoint.Validate();
+        var guard = options.RunawayGuard ?? RunawayGuardOptions.Disabled;
+        guard.Validate();
         return new TranslationSession(
-            Bundle, new WaitKPolicy(k, m.PreDecision), options.InputSampleRate, endpoint: endpoint, singleUtterance: options.SingleUtterance);
+            Bundle, new WaitKPolicy(k, m.PreDecision), options.InputSampleRate, endpoint: endpoint, singleUtterance: options.SingleUtterance, guard: guard);
     }
 
     /// <summary>

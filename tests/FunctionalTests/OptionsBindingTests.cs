@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace LeaPformer.FunctionalTests;
 
-/// <summary>The Endpointing and Batching sections reach the sessions and the batch service, and GetModelInfo reports endpointing.</summary>
+/// <summary>The Endpointing, Runaway and Batching sections reach the sessions and the batch service, and GetModelInfo reports endpointing.</summary>
 [Collection(ServerCollection.Name)]
 public sealed class OptionsBindingTests
 {
@@ -18,6 +18,7 @@ public sealed class OptionsBindingTests
 
         Assert.True(sessions.SegmentsStreams);
         Assert.Equal(EndpointOptions.Default, sessions.Endpoint);
+        Assert.Equal(RunawayGuardOptions.Default, sessions.RunawayGuard);
         Assert.NotNull(batches);
         Assert.Equal(new BatchDecodingOptions { MaxBatchSize = 32, MaxWait = TimeSpan.Zero, Workers = Environment.ProcessorCount }, batches.Options);
 
@@ -35,12 +36,18 @@ public sealed class OptionsBindingTests
             ["Endpointing:SpeechThresholdDbfs"] = "-50.5",
             ["Endpointing:NoiseMarginDb"] = "", // empty: no noise margin
             ["Endpointing:NoiseFloorWindowMs"] = "2000",
+            ["Endpointing:SpeechRangeDb"] = "30",
+            ["Endpointing:PeakDecayDbPerSecond"] = "2.5",
             ["Endpointing:LeadingPaddingMs"] = "100",
             ["Endpointing:TrailingPaddingMs"] = "300",
             ["Endpointing:MinSpeechMs"] = "150",
             ["Endpointing:Rule1MinTrailingSilenceMs"] = "3000",
             ["Endpointing:Rule2MinTrailingSilenceMs"] = "800",
             ["Endpointing:MaxSegmentMs"] = "15000",
+            ["Runaway:BaseTokens"] = "5",
+            ["Runaway:MaxTokensPerSecond"] = "", // empty: no rate rule
+            ["Runaway:MaxNgramRepeats"] = "2",
+            ["Runaway:MaxNgramLength"] = "6",
             ["Batching:MaxBatchSize"] = "8",
             ["Batching:MaxWait"] = "00:00:00",
             ["Batching:Workers"] = "3",
@@ -55,6 +62,8 @@ public sealed class OptionsBindingTests
                 SpeechThresholdDbfs = -50.5,
                 NoiseMarginDb = null,
                 NoiseFloorWindowMs = 2000,
+                SpeechRangeDb = 30,
+                PeakDecayDbPerSecond = 2.5,
                 LeadingPaddingMs = 100,
                 TrailingPaddingMs = 300,
                 MinSpeechMs = 150,
@@ -63,6 +72,7 @@ public sealed class OptionsBindingTests
                 MaxSegmentMs = 15000,
             },
             sessions.Endpoint);
+        Assert.Equal(new RunawayGuardOptions { BaseTokens = 5, MaxTokensPerSecond = null, MaxNgramRepeats = 2, MaxNgramLength = 6 }, sessions.RunawayGuard);
         Assert.Equal(new BatchDecodingOptions { MaxBatchSize = 8, MaxWait = TimeSpan.Zero, Workers = 3 }, batches?.Options);
 
         using var channel = factory.CreateChannel();

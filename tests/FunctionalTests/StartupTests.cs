@@ -64,6 +64,8 @@ public sealed class StartupTests : IDisposable
     [InlineData("Endpointing:SpeechThresholdDbfs", "5")]
     [InlineData("Endpointing:SpeechThresholdDbfs", "NaN")]
     [InlineData("Endpointing:NoiseMarginDb", "-1")]
+    [InlineData("Endpointing:SpeechRangeDb", "0")]
+    [InlineData("Endpointing:PeakDecayDbPerSecond", "-1")]
     [InlineData("Endpointing:NoiseFloorWindowMs", "0")]
     [InlineData("Endpointing:LeadingPaddingMs", "-10")]
     [InlineData("Endpointing:Rule1MinTrailingSilenceMs", "0")]
@@ -76,7 +78,12 @@ public sealed class StartupTests : IDisposable
     [InlineData("Batching:MaxWait", "00:00:05")]
     [InlineData("Batching:MaxWait", "-00:00:01")]
     [InlineData("Batching:Workers", "-1")]
-    public void BadEndpointingOrBatchingStopsTheServerNamingTheKey(string key, string value)
+    [InlineData("Runaway:BaseTokens", "-1")]
+    [InlineData("Runaway:MaxTokensPerSecond", "0")]
+    [InlineData("Runaway:MaxTokensPerSecond", "many")]
+    [InlineData("Runaway:MaxNgramRepeats", "0")]
+    [InlineData("Runaway:MaxNgramLength", "0")]
+    public void BadEndpointingRunawayOrBatchingStopsTheServerNamingTheKey(string key, string value)
     {
         var message = StartFailure(new Dictionary<string, string> { [key] = value }, BundleLocator.Find());
 

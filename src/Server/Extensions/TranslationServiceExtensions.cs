@@ -14,7 +14,7 @@ public static class TranslationServiceExtensions
     /// <summary>
     /// gRPC, the validated options, the model (one <see cref="Translator"/> per process, in
     /// <see cref="LoadedModel"/>, loaded and warmed up while the host starts so that a missing or bad
-    /// bundle stops the server at once), endpointing and batched decoding, API keys, limits,
+    /// bundle stops the server at once), endpointing, the runaway guard and batched decoding, API keys, limits,
     /// graceful shutdown and the browser demo.
     /// </summary>
     public static IHostApplicationBuilder AddTranslationService(this IHostApplicationBuilder builder)
@@ -37,6 +37,10 @@ public static class TranslationServiceExtensions
             .BindConfiguration(EndpointingOptions.SectionName)
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<EndpointingOptions>, EndpointingOptionsValidator>();
+        builder.Services.AddOptions<RunawayOptions>()
+            .BindConfiguration(RunawayOptions.SectionName)
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<RunawayOptions>, RunawayOptionsValidator>();
         builder.Services.AddOptions<BatchingOptions>()
             .BindConfiguration(BatchingOptions.SectionName)
             .ValidateOnStart();

@@ -1,6 +1,8 @@
 using LeaPformer.Contracts.V1;
 using LeaPformer.Server.Options;
 using LeaPformer.Streaming;
+using SegmentEndReason = LeaPformer.Streaming.SegmentEndReason;
+using WireEndReason = LeaPformer.Contracts.V1.SegmentEndReason;
 
 namespace LeaPformer.Server.Internal;
 
@@ -20,6 +22,7 @@ internal static class ResponseFactory
             IsFinal = update.IsFinal,
             SegmentIndex = update.SegmentIndex,
             SegmentStartMs = update.SegmentStartMs,
+            EndReason = EndReason(update.EndReason),
         };
         for (var i = firstNewToken; i < update.Tokens.Count; i++)
         {
@@ -31,6 +34,17 @@ internal static class ResponseFactory
     }
 
     public static StreamingTranslateResponse Event(SpeechEventType type) => new() { SpeechEventType = type };
+
+    public static WireEndReason EndReason(SegmentEndReason reason) => reason switch
+    {
+        SegmentEndReason.None => WireEndReason.Unspecified,
+        SegmentEndReason.InputFinished => WireEndReason.InputFinished,
+        SegmentEndReason.TrailingSilence => WireEndReason.TrailingSilence,
+        SegmentEndReason.MaxSegmentLength => WireEndReason.MaxSegmentLength,
+        SegmentEndReason.RunawayTokens => WireEndReason.RunawayTokens,
+        SegmentEndReason.Repetition => WireEndReason.Repetition,
+        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "A segment end reason the wire does not know."),
+    };
 
     public static ModelInfo Info(LoadedModel model, StreamingOptions limits, SessionFactory sessions, bool apiKeyRequired, bool ready)
     {

@@ -59,4 +59,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(17, LogLevel.Information, "Stream {StreamId}: input ended by the server ({Reason}); finalizing the segment")]
     public static partial void InputEndedByServer(ILogger logger, string streamId, string reason);
+
+    [LoggerMessage(18, LogLevel.Information, "Stream {StreamId}: the runaway guard ended segment {SegmentIndex} ({EndReason}) after {Tokens} tokens and {AudioMs} ms of its audio")]
+    public static partial void RunawayStopped(ILogger logger, string streamId, int segmentIndex, string endReason, int tokens, long audioMs);
 }

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using LeaPformer.Streaming;
 using Prometheus;
 
 namespace LeaPformer.Server.Internal;
@@ -9,6 +10,7 @@ namespace LeaPformer.Server.Internal;
 /// </summary>
 internal sealed class ServerMetrics
 {
+    private readonly Counter.Child?[] _segmentsByReason; // by SegmentEndReason; made up front, so every reason shows from 0
     private int _liveSessions;
 
     public ServerMetrics(CollectorRegistry registry)
@@ -30,6 +32,10 @@ internal sealed class ServerMetrics
             new HistogramConfiguration { Buckets = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 5] });
         Calls = factory.CreateCounter("leapformer_rpcs_total", "Calls that ended, by method and gRPC status code.",
             new CounterConfiguration { LabelNames = ["method", "code"] });
+        Segments = factory.CreateCounter("leapformer_segments_total",
+            "Segments that ended, by why: input_finished, trailing_silence, max_segment_length, or the runaway guard's runaway_tokens and repetition.",
+            new CounterConfiguration { LabelNames = ["end_reason"] });
+        _segmentsByReason = [.. Enum.GetValues<SegmentEndReason>().Select(r => r == SegmentEndReason.None ? null : Segments.WithLabels(Label(r)))];
         Errors = factory.CreateCounter("leapformer_rpc_errors_total", "Calls that ended with a status other than OK, by method and code.",
             new CounterConfiguration { LabelNames = ["method", "code"] });
     }
@@ -57,11 +63,27 @@ internal sealed class ServerMetrics
 
     private Counter Calls { get; }
 
+    private Counter Segments { get; }
+
     private Counter Errors { get; }
 
     public void SessionOpened() => LiveSessions.Set(Interlocked.Increment(ref _liveSessions));
 
     public void SessionClosed() => LiveSessions.Set(Interlocked.Decrement(ref _liveSessions));
+
+    /// <summary>A segment's final result went out.</summary>
+    public void SegmentEnded(SegmentEndReason reason) => _segmentsByReason[(int)reason]?.Inc();
+
+    /// <summary>The end_reason label: the wire's enum name in lower case.</summary>
+    public static string Label(SegmentEndReason reason) => reason switch
+    {
+        SegmentEndReason.InputFinished => "input_finished",
+        SegmentEndReason.TrailingSilence => "trailing_silence",
+        SegmentEndReason.MaxSegmentLength => "max_segment_length",
+        SegmentEndReason.RunawayTokens => "runaway_tokens",
+        SegmentEndReason.Repetition => "repetition",
+        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "Not a reason a segment ends for."),
+    };
 
     public void CallEnded(string method, StatusCode code)
     {

@@ -7,15 +7,19 @@ namespace LeaPformer.Server.Internal;
 /// <summary>
 /// The one place that turns a stream's config and the server's options into
 /// <see cref="LeaPformer.Streaming.SessionOptions"/>: wait-k (0 = the server's default), the input
-/// rate, endpointing, single utterance.
+/// rate, endpointing, single utterance, the runaway guard.
 /// </summary>
-internal sealed class SessionFactory(LoadedModel model, IOptions<EndpointingOptions> endpointing)
+internal sealed class SessionFactory(LoadedModel model, IOptions<EndpointingOptions> endpointing, IOptions<RunawayOptions> runaway)
 {
     private readonly EndpointOptions _endpoint = endpointing.Value.ToEndpointOptions();
+    private readonly RunawayGuardOptions _guard = runaway.Value.ToRunawayGuardOptions();
     private readonly bool _segmentStreams = endpointing.Value.Enabled;
 
     /// <summary>The endpointing a single_utterance stream uses (always enabled).</summary>
     public EndpointOptions Endpoint => _endpoint;
+
+    /// <summary>The runaway guard every session gets.</summary>
+    public RunawayGuardOptions RunawayGuard => _guard;
 
     /// <summary>Whether ordinary streams are cut into segments at pauses.</summary>
     public bool SegmentsStreams => _segmentStreams;
@@ -30,6 +34,7 @@ internal sealed class SessionFactory(LoadedModel model, IOptions<EndpointingOpti
             // single_utterance needs an endpointer whether or not ordinary streams are segmented.
             Endpoint = _segmentStreams || singleUtterance ? _endpoint : EndpointOptions.Disabled,
             SingleUtterance = singleUtterance,
+            RunawayGuard = _guard,
         };
         return model.Translator.CreateSession(options);
     }

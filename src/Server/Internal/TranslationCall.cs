@@ -5,6 +5,7 @@ using Grpc.Core;
 using LeaPformer.Contracts.V1;
 using LeaPformer.Server.Options;
 using LeaPformer.Streaming;
+using SegmentEndReason = LeaPformer.Streaming.SegmentEndReason;
 
 namespace LeaPformer.Server.Internal;
 
@@ -379,6 +380,13 @@ internal sealed class TranslationCall(
             }
 
             _finalSegments++;
+            metrics.SegmentEnded(update.EndReason);
+            if (update.EndReason is SegmentEndReason.RunawayTokens or SegmentEndReason.Repetition)
+            {
+                ServerLog.RunawayStopped(logger, _id, update.SegmentIndex, update.EndReason.ToString(), update.Tokens.Count,
+                    update.SegmentEndMs - update.SegmentStartMs);
+            }
+
             await output.WriteAsync(ResponseFactory.Event(SpeechEventType.EndOfSegment), cancellationToken);
             if (singleUtterance)
             {

@@ -4,7 +4,8 @@ namespace LeaPformer.Server.Options;
 
 /// <summary>
 /// Endpointing (configuration section "Endpointing"): how a stream is cut into segments at pauses
-/// (energy voice activity on 10 ms frames and sherpa-onnx-style trailing-silence rules; see
+/// (energy voice activity on 10 ms frames, relative to the stream's own noise floor and speech peak, and
+/// sherpa-onnx-style trailing-silence rules; see
 /// <see cref="EndpointOptions"/> for the exact rules). Each segment ends with a final result and an
 /// END_OF_SEGMENT event, and the next one starts from fresh model states with the next
 /// segment_index, so a live stream can run for as long as the client talks.
@@ -22,14 +23,23 @@ public sealed class EndpointingOptions
     /// <summary>False: a stream is one segment that ends when the client half-closes.</summary>
     public bool Enabled { get; set; } = EndpointOptions.Default.Enabled;
 
-    /// <summary>A 10 ms frame quieter than this (RMS, dBFS) is silence; -120..0.</summary>
+    /// <summary>
+    /// A 10 ms frame quieter than this (RMS, dBFS) is silence whatever the stream's levels; -120..0. -90: only
+    /// dither and digital silence (it was -40, which silenced quiet microphones; the rules below are relative).
+    /// </summary>
     public double SpeechThresholdDbfs { get; set; } = EndpointOptions.Default.SpeechThresholdDbfs;
 
-    /// <summary>dB a frame must be above the noise floor to be speech; empty (null) = the fixed threshold only.</summary>
+    /// <summary>dB a frame must be above the noise floor to be speech; empty (null) = the fixed threshold alone decides.</summary>
     public double? NoiseMarginDb { get; set; } = EndpointOptions.Default.NoiseMarginDb;
 
     /// <summary>ms of recent audio whose quietest frame is the noise floor.</summary>
     public int NoiseFloorWindowMs { get; set; } = EndpointOptions.Default.NoiseFloorWindowMs;
+
+    /// <summary>dB below the recent speech peak beyond which a frame is silence; empty (null) = no peak rule.</summary>
+    public double? SpeechRangeDb { get; set; } = EndpointOptions.Default.SpeechRangeDb;
+
+    /// <summary>dB per second the remembered speech peak falls.</summary>
+    public double PeakDecayDbPerSecond { get; set; } = EndpointOptions.Default.PeakDecayDbPerSecond;
 
     /// <summary>ms of audio before the first speech frame kept in the segment.</summary>
     public int LeadingPaddingMs { get; set; } = EndpointOptions.Default.LeadingPaddingMs;
@@ -56,6 +66,8 @@ public sealed class EndpointingOptions
         SpeechThresholdDbfs = SpeechThresholdDbfs,
         NoiseMarginDb = NoiseMarginDb,
         NoiseFloorWindowMs = NoiseFloorWindowMs,
+        SpeechRangeDb = SpeechRangeDb,
+        PeakDecayDbPerSecond = PeakDecayDbPerSecond,
         LeadingPaddingMs = LeadingPaddingMs,
         TrailingPaddingMs = TrailingPaddingMs,
         MinSpeechMs = MinSpeechMs,

@@ -26,6 +26,16 @@ internal sealed class EndpointingOptionsValidator : IValidateOptions<Endpointing
             failures.Add($"{section}:{nameof(options.NoiseMarginDb)} must be 0..120 dB, or empty to use the fixed threshold only; not {margin}.");
         }
 
+        if (options.SpeechRangeDb is { } range && (!double.IsFinite(range) || range is <= 0 or > 120))
+        {
+            failures.Add($"{section}:{nameof(options.SpeechRangeDb)} must be more than 0 and at most 120 dB, or empty for no peak rule; not {range}.");
+        }
+
+        if (!double.IsFinite(options.PeakDecayDbPerSecond) || options.PeakDecayDbPerSecond is < 0 or > 1000)
+        {
+            failures.Add($"{section}:{nameof(options.PeakDecayDbPerSecond)} must be 0..1000 dB a second, not {options.PeakDecayDbPerSecond}.");
+        }
+
         Check(failures, nameof(options.NoiseFloorWindowMs), options.NoiseFloorWindowMs, 1);
         Check(failures, nameof(options.LeadingPaddingMs), options.LeadingPaddingMs, 0);
         Check(failures, nameof(options.TrailingPaddingMs), options.TrailingPaddingMs, 0);

@@ -84,6 +84,9 @@ internal sealed class AudioFrontEnd
     /// <summary>Single utterance: the first segment ended; audio is ignored from then on.</summary>
     public bool Stopped { get; private set; }
 
+    /// <summary>The session ends with its first segment.</summary>
+    public bool SingleUtterance => _singleUtterance;
+
     public void Accept(ReadOnlySpan<float> samples)
     {
         if (Finished)
@@ -134,6 +137,15 @@ internal sealed class AudioFrontEnd
         {
             Close(EndOfSegmentAudio(_frameStart + _frameFill), SegmentEndReason.InputFinished, dropped: !HasSpeech());
         }
+    }
+
+    /// <summary>A single utterance ended before its segment did (the runaway guard): every queued row is dropped and later audio ignored.</summary>
+    public void Stop()
+    {
+        Stopped = true;
+        _open = null;
+        Features.Consume(Features.Count);
+        _segments.Clear();
     }
 
     /// <summary>The model read <paramref name="rows"/> rows of the head segment (or drops them).</summary>
@@ -216,7 +228,7 @@ internal sealed class AudioFrontEnd
         {
             Close(EndOfSegmentAudio(frameEnd), SegmentEndReason.TrailingSilence, dropped: false);
         }
-        else if (EndOfSegmentAudio(frameEnd) - open.StartSample >= (long)o.MaxSegmentMs * SamplesPerMs)
+        else if (EndOfSegmentAudio(frameEnd) - open.OpenSample >= (long)o.MaxSegmentMs * SamplesPerMs)
         {
             // Measured on the audio the segment would keep: held-back silence is rule 2's business.
             Close(EndOfSegmentAudio(frameEnd), SegmentEndReason.MaxSegmentLength, dropped: false);

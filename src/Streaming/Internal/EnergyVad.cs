@@ -1,36 +1,49 @@
 namespace LeaPformer.Streaming.Internal;
 
 /// <summary>
-/// Energy voice activity for one 10 ms frame at a time: speech when the frame's level reaches the
-/// fixed threshold and, when a noise margin is set, that margin above the noise floor. The floor is
-/// the quietest frame of the last few 500 ms blocks (minimum statistics), so it follows a noisy room
-/// without being dragged up by speech, which always has quieter gaps within a few seconds.
+/// Energy voice activity for one 10 ms frame at a time, relative to the stream's own levels: speech when
+/// the frame is a margin above the noise floor and within a range of the speech peak (and above a fixed
+/// threshold just over digital silence). A gain on the whole stream shifts the frame, the floor and the
+/// peak alike, so the decisions do not depend on how loud the microphone is.
 /// </summary>
+/// <remarks>
+/// The floor is the quietest frame of the last few 500 ms blocks (minimum statistics), so it follows a
+/// noisy room without being dragged up by speech, which always has quieter gaps within a few seconds.
+/// Before the first frame nothing is known, so the first frame is never speech; from then on the floor is
+/// the quietest frame heard so far, and steady noise never clears the margin above itself.
+/// The peak is the loudest speech frame, falling a little every frame; it keeps the breaths, room tone
+/// and reverberation that follow loud speech out of it, which a floor set by a quieter stretch would let in.
+/// </remarks>
 internal sealed class EnergyVad
 {
     public const int BlockFrames = 50; // 500 ms of 10 ms frames
+
+    private const double FramesPerSecond = 100;
 
     // Digital silence would be -inf dB; everything quieter than this is the same silence.
     private const double MinLevelDbfs = -120;
 
     private readonly double _threshold;
     private readonly double? _margin;
+    private readonly double? _range;
+    private readonly double _peakDecay; // dB per 10 ms frame
     private readonly double[] _blockMins;
     private int _block;
     private int _inBlock;
     private double _currentMin = double.PositiveInfinity;
+    private double _peak = double.NegativeInfinity;
 
     public EnergyVad(EndpointOptions options)
     {
         _threshold = options.SpeechThresholdDbfs;
         _margin = options.NoiseMarginDb;
+        _range = options.SpeechRangeDb;
+        _peakDecay = options.PeakDecayDbPerSecond / FramesPerSecond;
         _blockMins = new double[Math.Max(1, options.NoiseFloorWindowMs / (BlockFrames * 10))];
-
-        // Until real blocks replace them, the floor sits where the margin gives exactly the fixed threshold.
-        Array.Fill(_blockMins, _threshold - (_margin ?? 0));
+        Array.Fill(_blockMins, double.PositiveInfinity); // no block heard yet
     }
 
-    /// <summary>The current noise floor in dBFS (the quietest frame of the window).</summary>
+    /// <summary>The current noise floor in dBFS (the quietest frame of the window); +inf before the first frame.</summary>
     public double NoiseFloorDbfs
     {
         get
@@ -44,6 +57,9 @@ internal sealed class EnergyVad
             return floor;
         }
     }
+
+    /// <summary>The remembered speech peak in dBFS after its decay; -inf before the first speech frame.</summary>
+    public double SpeechPeakDbfs => _peak;
 
     /// <summary>RMS level in dBFS of samples in [-1, 1] (0 dB = a full-scale square wave), at least -120.</summary>
     public static double LevelDbfs(ReadOnlySpan<float> frame)
@@ -62,11 +78,19 @@ internal sealed class EnergyVad
         return Math.Max(MinLevelDbfs, 10 * Math.Log10(sum / frame.Length));
     }
 
-    /// <summary>Classifies the next frame against the floor of the frames before it, then adds it to the floor.</summary>
+    /// <summary>Classifies the next frame against the floor and peak of the frames before it, then adds it to both.</summary>
     public bool IsSpeech(ReadOnlySpan<float> frame)
     {
         double level = LevelDbfs(frame);
-        bool speech = level >= _threshold && (_margin is not { } margin || level >= NoiseFloorDbfs + margin);
+        bool speech = level >= _threshold
+            && (_margin is not { } margin
+                || (level >= NoiseFloorDbfs + margin && (_range is not { } range || level >= _peak - range)));
+        if (speech)
+        {
+            _peak = Math.Max(_peak, level);
+        }
+
+        _peak -= _peakDecay;
         _currentMin = Math.Min(_currentMin, level);
         if (++_inBlock == BlockFrames)
         {

@@ -4,10 +4,21 @@ namespace LeaPformer.Streaming.Internal;
 /// One segment as the front end cut it: where it lies in the stream, how many of its feature rows
 /// wait in the <see cref="FeatureQueue"/>, and how many of them the model may read yet.
 /// </summary>
+/// <remarks>
+/// The runaway guard can end the model's segment before the front end's ends (<see cref="Cut"/>): the
+/// rest becomes the next model segment, with rows counted from its new start, while the endpoint rules
+/// go on measuring from <see cref="OpenSample"/>, so the front end's boundaries never depend on the model.
+/// </remarks>
 internal sealed class FrontEndSegment(long startSample)
 {
-    /// <summary>First 16 kHz sample of the segment in the stream.</summary>
-    public long StartSample { get; } = startSample;
+    /// <summary>First 16 kHz sample of the segment as the front end opened it; the endpoint rules measure from here.</summary>
+    public long OpenSample { get; } = startSample;
+
+    /// <summary>First 16 kHz sample of the model's segment: <see cref="OpenSample"/>, or where a runaway cut left off.</summary>
+    public long StartSample { get; private set; } = startSample;
+
+    /// <summary>This is what a runaway cut left of the segment.</summary>
+    public bool IsRemainder { get; private set; }
 
     /// <summary>One past the last sample; valid once <see cref="Closed"/>.</summary>
     public long EndSample { get; set; }
@@ -38,4 +49,18 @@ internal sealed class FrontEndSegment(long startSample)
 
     /// <summary>Rows the model may still read.</summary>
     public long RowsReadable => RowsAllowed - RowsConsumed;
+
+    /// <summary>
+    /// The model's segment ends at the rows it has read; the rest is the next one. The filterbank's frame grid
+    /// runs on (10 ms rows from <see cref="OpenSample"/>), so the rows left are those of the new start.
+    /// </summary>
+    public void Cut()
+    {
+        long rows = RowsConsumed;
+        StartSample += rows * KaldiFbank.WindowShift;
+        RowsAppended -= rows;
+        RowsAllowed -= rows;
+        RowsConsumed = 0;
+        IsRemainder = true;
+    }
 }

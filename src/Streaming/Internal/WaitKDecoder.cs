@@ -8,6 +8,12 @@ namespace LeaPformer.Streaming.Internal;
 /// of base + floor(per_frame * frames read). Knows nothing about audio or ONNX.
 /// </summary>
 /// <remarks>
+/// On top of the bundle's loop, the runaway guard (<see cref="RunawayGuardOptions"/>, off unless
+/// <see cref="Settings.Guard"/> sets it): a token that would break its rate or repetition rule is not
+/// committed and the segment is over (<see cref="Ended"/>, with <see cref="StopReason"/>), even before the
+/// source is done; the session then starts the next segment where the model had read.
+/// </remarks>
+/// <remarks>
 /// The loop is resumable so a scheduler can run one decoder step for many streams at once:
 /// <see cref="TryGetStep"/> says which step the policy wants next, whoever runs it reports the argmax
 /// to <see cref="OnStepResult"/>. <see cref="OnFramesRead"/> and <see cref="OnSourceDone"/> drive the
@@ -25,8 +31,11 @@ internal sealed class WaitKDecoder(IDecoderSteps model, IReadWritePolicy policy,
 
     public bool SourceDone { get; private set; }
 
-    /// <summary>The segment is over: EOS after the source ended, or the token limit with the source done.</summary>
+    /// <summary>The segment is over: EOS after the source ended, the token limit with the source done, or the runaway guard.</summary>
     public bool Ended { get; private set; }
+
+    /// <summary>Why the runaway guard ended the segment; <see cref="SegmentEndReason.None"/> when it did not.</summary>
+    public SegmentEndReason StopReason { get; private set; }
 
     public IReadOnlyList<int> Tokens => _tokens;
 
@@ -106,6 +115,15 @@ internal sealed class WaitKDecoder(IDecoderSteps model, IReadWritePolicy policy,
             return false;
         }
 
+        if (GuardStop(token) is { } stop)
+        {
+            // The token is not committed (nor its step's states): the segment ends with what it has.
+            StopReason = stop;
+            Ended = true;
+            _blocked = false;
+            return false;
+        }
+
         model.CommitDecoderStep();
         _tokens.Add(token);
         _previous = token;
@@ -124,6 +142,7 @@ internal sealed class WaitKDecoder(IDecoderSteps model, IReadWritePolicy policy,
         FramesRead = 0;
         SourceDone = false;
         Ended = false;
+        StopReason = SegmentEndReason.None;
     }
 
     private int WriteAll()
@@ -143,9 +162,56 @@ internal sealed class WaitKDecoder(IDecoderSteps model, IReadWritePolicy policy,
     // Compared as Python does: len(tokens) < base + floor(per_frame * frames_read), in double.
     private double TokenLimit() => settings.MaxTokensBase + Math.Floor(settings.MaxTokensPerFrame * FramesRead);
 
+    /// <summary>The runaway guard's verdict on committing <paramref name="token"/> next; null = commit it.</summary>
+    private SegmentEndReason? GuardStop(int token)
+    {
+        var guard = settings.Guard;
+        int count = _tokens.Count + 1; // with the candidate
+        if (guard.MaxNgramRepeats is { } repeats && CompletesRepeat(token, count, repeats + 1, guard.MaxNgramLength))
+        {
+            return SegmentEndReason.Repetition;
+        }
+
+        // Seconds of the segment's audio read so far: the whole segment once its source is done.
+        double seconds = (SourceDone ? _sourceMs : (double)FramesRead * settings.FrameMs) / 1000;
+        if (guard.MaxTokensPerSecond is { } rate && count > guard.BaseTokens + (rate * seconds))
+        {
+            return SegmentEndReason.RunawayTokens;
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether the committed tokens followed by <paramref name="token"/> end with <paramref name="copies"/> copies of one n-gram, n = 1..maxLength.</summary>
+    private bool CompletesRepeat(int token, int count, int copies, int maxLength)
+    {
+        for (int n = 1; n <= maxLength && n * copies <= count; n++)
+        {
+            // The last n * copies tokens are copies of one n-gram when each equals the one n after it.
+            bool repeated = true;
+            for (int p = count - 1 - n; p >= count - (n * copies) && repeated; p--)
+            {
+                repeated = TokenAt(p, token) == TokenAt(p + n, token);
+            }
+
+            if (repeated)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Committed token <paramref name="index"/>, or the candidate just past them.</summary>
+    private int TokenAt(int index, int candidate) => index == _tokens.Count ? candidate : _tokens[index];
+
     /// <param name="FrameMs">ms per encoder frame (40).</param>
     internal sealed record Settings(int BosId, int EosId, int FrameMs, double MaxTokensBase, double MaxTokensPerFrame)
     {
+        /// <summary>The runaway guard on top of the bundle's loop; off unless set.</summary>
+        public RunawayGuardOptions Guard { get; init; } = RunawayGuardOptions.Disabled;
+
         public static Settings From(ModelMetadata m) => new(m.BosId, m.EosId, m.FrameMs, m.MaxTokensBase, m.MaxTokensPerFrame);
     }
 }

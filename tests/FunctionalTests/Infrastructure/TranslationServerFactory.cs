@@ -26,9 +26,9 @@ public class TranslationServerFactory : WebApplicationFactory<Program>
 
     public string BundlePath { get; }
 
-    /// <summary>The settings that change a stream's output (endpointing), as a key for cached outputs.</summary>
+    /// <summary>The settings that change a stream's output (endpointing, the runaway guard), as a key for cached outputs.</summary>
     public string OutputSettings => string.Join(';', _settings
-        .Where(s => s.Key.StartsWith("Endpointing:", StringComparison.OrdinalIgnoreCase))
+        .Where(s => s.Key.StartsWith("Endpointing:", StringComparison.OrdinalIgnoreCase) || s.Key.StartsWith("Runaway:", StringComparison.OrdinalIgnoreCase))
         .OrderBy(s => s.Key, StringComparer.OrdinalIgnoreCase)
         .Select(s => $"{s.Key}={s.Value}"));
 

@@ -5,6 +5,9 @@ namespace LeaPformer.FunctionalTests.Infrastructure;
 /// <summary>One segment as it came over the wire: its results' tokens, and whether END_OF_SEGMENT followed its final result at once.</summary>
 public sealed record WireSegment(int Index, long StartMs, IReadOnlyList<Token> Tokens, bool IsFinal, bool EndEventFollows)
 {
+    /// <summary>Why the segment ended, from its final result.</summary>
+    public SegmentEndReason EndReason { get; init; }
+
     /// <summary>Token ids with their source ms, as <see cref="StreamSignature.Tokens"/> writes them.</summary>
     public string Signature => string.Join(' ', Tokens.Select(t => $"{t.Id}@{t.SourceMs}"));
 
@@ -31,7 +34,7 @@ public sealed record WireSegment(int Index, long StartMs, IReadOnlyList<Token> T
             if (result.IsFinal)
             {
                 var endEvent = i + 1 < responses.Count && responses[i + 1].SpeechEventType == SpeechEventType.EndOfSegment;
-                segments.Add(new WireSegment(result.SegmentIndex, result.SegmentStartMs, tokens, IsFinal: true, endEvent));
+                segments.Add(new WireSegment(result.SegmentIndex, result.SegmentStartMs, tokens, IsFinal: true, endEvent) { EndReason = result.EndReason });
                 first = null;
             }
         }

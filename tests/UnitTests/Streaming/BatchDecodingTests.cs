@@ -16,6 +16,8 @@ public sealed class BatchDecodingTests(BundleFixture fixture)
         TrailingPaddingMs = 0,
     };
 
+    private static readonly RunawayGuardOptions TightGuard = new() { BaseTokens = 0, MaxTokensPerSecond = 2, MaxNgramRepeats = null };
+
     [Theory]
     [InlineData(1)]
     [InlineData(3)]
@@ -184,6 +186,10 @@ public sealed class BatchDecodingTests(BundleFixture fixture)
             (new SessionOptions(WaitK: 2) { Endpoint = Exact }, multi, 2500),
             (new SessionOptions(WaitK: 4) { Endpoint = EndpointOptions.Default }, Concat(Silence(300), multi), 1600),
             (new SessionOptions(WaitK: 3, InputSampleRate: 16000) { Endpoint = Exact with { MaxSegmentMs = 1500 } }, g[1].Samples, 800),
+
+            // The runaway guard, far tighter than its default, cuts segments every 1.4 s of audio.
+            (new SessionOptions(WaitK: 3) { RunawayGuard = TightGuard }, g[1].Samples, 1000),
+            (new SessionOptions(WaitK: 2) { Endpoint = EndpointOptions.Default, RunawayGuard = TightGuard }, Concat(Silence(300), multi), 1600),
         ];
     }
 }

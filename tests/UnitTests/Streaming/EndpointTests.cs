@@ -273,8 +273,40 @@ public sealed class EndpointTests(BundleFixture fixture)
         Assert.Equal(fixture.Goldens.Count, updates.Count(u => u.IsFinal));
     }
 
+    /// <summary>
+    /// A human recording with its peak at -3 dBFS and at -45 dBFS (a quiet laptop microphone), twice with
+    /// pauses: the default endpointing finds the same two segments in both, within a few 10 ms frames, and
+    /// each gives output. The old default threshold (-40 dBFS, no peak rule) found nothing in the quiet one.
+    /// </summary>
+    [Fact]
+    public void Real_speech_at_minus_45_and_minus_3_dbfs_gives_the_same_segments_with_output()
+    {
+        using var translator = new Translator(fixture.Bundle);
+        float[] Stream(float[] clip) => Concat(Silence(1000), clip, Silence(2000), clip, Silence(2000));
+        SegmentUpdate[] Finals(float[] clip, EndpointOptions endpoint)
+            => [.. Run(translator, new SessionOptions(WaitK: 3) { Endpoint = endpoint }, Stream(clip), 1600).Where(u => u.IsFinal)];
+
+        var loud = Finals(RealSpeech.Loud, EndpointOptions.Default);
+        var quiet = Finals(RealSpeech.Quiet, EndpointOptions.Default);
+
+        Assert.Equal(2, loud.Length);
+        Assert.Equal(2, quiet.Length);
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.InRange(quiet[i].SegmentStartMs - loud[i].SegmentStartMs, -80, 80); // EnergyVadTests: 10-50 ms apart
+            Assert.InRange(quiet[i].SegmentEndMs - loud[i].SegmentEndMs, -150, 150);
+            Assert.Equal(SegmentEndReason.TrailingSilence, quiet[i].EndReason);
+            Assert.NotEmpty(loud[i].Tokens);
+            Assert.NotEmpty(quiet[i].Tokens);
+        }
+
+        Assert.Empty(Finals(RealSpeech.Quiet, EndpointOptions.Default with { SpeechThresholdDbfs = -40, SpeechRangeDb = null }));
+    }
+
     [Theory]
     [InlineData("NoiseMarginDb")]
+    [InlineData("SpeechRangeDb")]
+    [InlineData("PeakDecayDbPerSecond")]
     [InlineData("LeadingPaddingMs")]
     [InlineData("Rule2MinTrailingSilenceMs")]
     [InlineData("MaxSegmentMs")]
@@ -283,6 +315,8 @@ public sealed class EndpointTests(BundleFixture fixture)
         var bad = field switch
         {
             "NoiseMarginDb" => EndpointOptions.Default with { NoiseMarginDb = -1 },
+            "SpeechRangeDb" => EndpointOptions.Default with { SpeechRangeDb = 0 },
+            "PeakDecayDbPerSecond" => EndpointOptions.Default with { PeakDecayDbPerSecond = double.NaN },
             "LeadingPaddingMs" => EndpointOptions.Default with { LeadingPaddingMs = -10 },
             "Rule2MinTrailingSilenceMs" => EndpointOptions.Default with { Rule2MinTrailingSilenceMs = 0 },
             _ => EndpointOptions.Default with { MaxSegmentMs = 0 },

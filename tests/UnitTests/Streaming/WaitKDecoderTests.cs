@@ -1,4 +1,5 @@
 using LeaPformer.Policy;
+using LeaPformer.Streaming;
 using LeaPformer.Streaming.Internal;
 
 namespace LeaPformer.UnitTests.Streaming;
@@ -106,6 +107,96 @@ public sealed class WaitKDecoderTests
         Assert.Empty(decoder.Tokens);
         Assert.False(decoder.SourceDone || decoder.Ended);
         Assert.Equal(0, decoder.FramesRead);
+    }
+
+    [Theory]
+    [InlineData(new[] { 50, 70, 70, 70, 70, 80 }, 4)] // a fourth "70" is refused
+    [InlineData(new[] { 11, 12, 11, 12, 11, 12, 11, 12, 90 }, 7)] // the "12" that would complete a fourth "11 12"
+    [InlineData(new[] { 40, 11, 12, 13, 11, 12, 13, 11, 12, 13, 11, 12, 13 }, 12)] // trigram
+    [InlineData(new[] { 60, 11, 12, 13, 14, 11, 12, 13, 14, 11, 12, 13, 14, 11, 12, 13, 14 }, 16)] // 4-gram, the longest looked for
+    public void The_repetition_rule_refuses_the_token_that_completes_one_copy_too_many(int[] script, int committed)
+    {
+        var model = new ScriptedDecoder(pos => pos < script.Length ? script[pos] : Eos);
+        var guard = RunawayGuardOptions.Default with { MaxTokensPerSecond = null }; // at most 3 copies in a row
+        var decoder = new WaitKDecoder(model, new WaitKPolicy(1, 1), Settings with { Guard = guard, MaxTokensBase = 100 });
+
+        for (int i = 0; i < script.Length && !decoder.Ended; i++)
+        {
+            decoder.OnFramesRead(1);
+        }
+
+        Assert.True(decoder.Ended);
+        Assert.False(decoder.SourceDone); // it ends the segment before its source does
+        Assert.Equal(SegmentEndReason.Repetition, decoder.StopReason);
+        Assert.Equal(script.Take(committed), decoder.Tokens);
+        Assert.Equal(committed, model.Commits); // the refused step's states were not kept
+        Assert.False(decoder.TryGetStep(out _, out _));
+
+        decoder.Reset();
+        Assert.Equal(SegmentEndReason.None, decoder.StopReason);
+    }
+
+    [Fact]
+    public void Three_copies_stand_and_a_longer_ngram_than_looked_for_is_not_seen()
+    {
+        int[] script = [90, 70, 70, 70, 80, 11, 12, 13, 14, 15, 11, 12, 13, 14, 15, 11, 12, 13, 14, 15, 11, 12, 13, 14, 15];
+        var model = new ScriptedDecoder(pos => pos < script.Length ? script[pos] : Eos);
+        var guard = RunawayGuardOptions.Default with { MaxTokensPerSecond = null };
+        var decoder = new WaitKDecoder(model, new WaitKPolicy(1, 1), Settings with { Guard = guard, MaxTokensBase = 100 });
+
+        decoder.OnFramesRead(script.Length);
+        decoder.OnSourceDone(script.Length * 40);
+
+        Assert.Equal(script, decoder.Tokens); // "no no no" stands; a 5-gram four times is not looked for
+        Assert.Equal(SegmentEndReason.None, decoder.StopReason);
+    }
+
+    [Fact]
+    public void The_rate_rule_ends_a_segment_that_writes_faster_than_allowed_while_reading()
+    {
+        var model = new ScriptedDecoder(_ => 42); // never says EOS
+        var guard = new RunawayGuardOptions { BaseTokens = 2, MaxTokensPerSecond = 5, MaxNgramRepeats = null };
+        var decoder = new WaitKDecoder(model, new WaitKPolicy(1, 1), Settings with { Guard = guard, MaxTokensBase = 100 });
+
+        // Wait-1 with 40 ms units allows a token a frame (25 a second); the guard allows 2 + 5 per second:
+        // 3 tokens need 0.2 s, i.e. 5 frames.
+        decoder.OnFramesRead(1);
+        decoder.OnFramesRead(1);
+        Assert.Equal(2, decoder.Tokens.Count);
+        Assert.False(decoder.Ended);
+        decoder.OnFramesRead(1); // 0.12 s: 2 + 0.6 < 3
+        Assert.Equal(2, decoder.Tokens.Count);
+        Assert.True(decoder.Ended);
+        Assert.Equal(SegmentEndReason.RunawayTokens, decoder.StopReason);
+        Assert.Equal(2, model.Commits);
+    }
+
+    [Fact]
+    public void The_rate_rule_bounds_the_tail_written_after_the_source()
+    {
+        var model = new ScriptedDecoder(_ => 42);
+        var guard = new RunawayGuardOptions { BaseTokens = 3, MaxTokensPerSecond = 2.5, MaxNgramRepeats = null };
+        var decoder = new WaitKDecoder(model, new WaitKPolicy(WaitKPolicy.Offline, 7), Settings with { Guard = guard });
+
+        decoder.OnFramesRead(25); // 1 s; the bundle's limit would allow 10 + 12 tokens
+        decoder.OnSourceDone(1000);
+
+        Assert.Equal(5, decoder.Tokens.Count); // floor(3 + 2.5 * 1)
+        Assert.Equal(SegmentEndReason.RunawayTokens, decoder.StopReason);
+        Assert.True(decoder.Ended);
+    }
+
+    [Fact]
+    public void Without_the_guard_the_bundle_limit_alone_stops_a_decoder_that_never_says_eos()
+    {
+        var model = new ScriptedDecoder(_ => 42);
+        var decoder = new WaitKDecoder(model, new WaitKPolicy(WaitKPolicy.Offline, 7), Settings with { Guard = RunawayGuardOptions.Disabled });
+
+        decoder.OnFramesRead(25);
+        decoder.OnSourceDone(1000);
+
+        Assert.Equal(22, decoder.Tokens.Count); // 10 + floor(0.5 * 25)
+        Assert.Equal(SegmentEndReason.None, decoder.StopReason);
     }
 
     private sealed class ScriptedDecoder(Func<int, int, int> next) : IDecoderSteps
