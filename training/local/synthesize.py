@@ -49,7 +49,11 @@ def synth(job):
         raw = os.path.join(tmp, "raw.wav")
         stdin = None
         if engine == "espeak":
-            cmd = ["espeak-ng", "-v", voice, "-s", str(rate), "-p", str(pitch), "-w", raw, text]
+            cmd = ["espeak-ng", "-v", voice, "-s", str(rate), "-p", str(pitch), "-w", raw]
+            if text.startswith("-"):  # it would be read as an option (Tatoeba's dialogue dashes)
+                stdin = text
+            else:
+                cmd.append(text)
         elif engine == "festival":  # an HTS voice, e.g. cmu_us_slt_arctic_hts (festvox-us-slt-hts)
             stretch = 175.0 / rate
             cmd = ["text2wave", "-eval", f"(voice_{voice})", "-eval",
