@@ -178,7 +178,7 @@ dotnet "$CLI" translate "$SAMPLE" --server "$URL" >"$work/reference.txt" 2>&1 \
 expected=$(final_text "$work/reference.txt")
 [[ -n $expected ]] || { cat "$work/reference.txt" >&2; fail "the first stream got no translation"; }
 # The sample is "To be at a loss for words."; the bundled model says "Para ser en una pérdida para
-# palabras palabras." (Apertium: "Para ser en una pérdida para palabras."), with endpointing on as in the image.
+# palabras." (as Apertium does), with endpointing on as in the image.
 [[ $expected == *pérdida* ]] || fail "the translation '$expected' does not contain 'pérdida' (the bundled model's 'loss')"
 echo "    expected: $expected" >&2
 
