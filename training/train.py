@@ -38,7 +38,8 @@ from leapformer.fbank import FEATURE_DIM, SAMPLE_RATE, SUBSAMPLING, Cmvn
 from leapformer.leap_attention import FEATURES
 from leapformer.model import S2TModel, ctc_loss, distill_kl, label_smoothed_ce, token_hits
 from leapformer.on_policy import greedy_prefixes
-from leapformer.tokens import BOS_ID, CTC_VOCAB_SIZE, EOS_ID, PAD_ID, UNK_ID, load_spm
+from leapformer.tokens import (BOS_ID, CTC_ALPHABETS, CTC_VOCAB_SIZE, EOS_ID, PAD_ID, UNK_ID,
+                               ctc_vocab_size, load_spm)
 from leapformer.utils import AttributeDict, setup_logger, setup_torch, str2bool
 
 
@@ -62,6 +63,10 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--default-k", type=int, default=5)
     parser.add_argument("--k-min", type=int, default=1)
     parser.add_argument("--k-max", type=int, default=20)
+    parser.add_argument("--ctc-alphabet", choices=list(CTC_ALPHABETS), default="chars",
+                        help="characters of the CTC head's source transcript: chars (a-z, space, "
+                             "apostrophe) or chars+digits (also digits and .,?!-:;\"%%); "
+                             "stored in the checkpoint, which export and decoding read")
 
 
 def get_parser() -> argparse.ArgumentParser:
@@ -158,9 +163,9 @@ def get_params() -> AttributeDict:
 
 MODEL_KEYS = ["attention", "d_model", "num_heads", "encoder_layers", "decoder_layers",
               "ffn_dim", "dropout", "pre_decision", "default_k", "k_min", "k_max", "vocab_size",
-              "leap_feature", "leap_cross_feature"]
+              "leap_feature", "leap_cross_feature", "ctc_alphabet"]
 # keys a checkpoint may predate, and their value then
-MODEL_KEY_DEFAULTS = {"leap_feature": "relu", "leap_cross_feature": None}
+MODEL_KEY_DEFAULTS = {"leap_feature": "relu", "leap_cross_feature": None, "ctc_alphabet": "chars"}
 
 
 def model_keys(saved: dict) -> dict:
@@ -172,7 +177,7 @@ def get_model(params: AttributeDict) -> S2TModel:
     return S2TModel(
         attention=params.attention,
         vocab_size=params.vocab_size,
-        ctc_vocab_size=params.ctc_vocab_size,
+        ctc_vocab_size=ctc_vocab_size(params.get("ctc_alphabet", "chars")),
         feature_dim=params.feature_dim,
         d_model=params.d_model,
         num_heads=params.num_heads,
@@ -284,7 +289,7 @@ def make_loader(rows, sp, cmvn, params, shuffle, train=False):
         if params.get("augment"):
             augmenter = Augmenter(seed=params.seed)
     ds = S2TDataset(rows, sp, cmvn, cache=params.cache_features, groups=groups,
-                    augmenter=augmenter)
+                    augmenter=augmenter, ctc_alphabet=params.get("ctc_alphabet", "chars"))
     if params.get("preload_jobs") and ds.cache is not None:
         t0 = time.time()
         ds.preload(params.preload_jobs)
@@ -337,6 +342,7 @@ def run(params: AttributeDict) -> dict:
     sp = load_spm(os.path.join(params.lang_dir, "spm.model"))
     cmvn = Cmvn.load(os.path.join(params.lang_dir, "cmvn.json"))
     params.vocab_size = sp.get_piece_size()
+    params.ctc_vocab_size = ctc_vocab_size(params.get("ctc_alphabet", "chars"))
     logging.info("params: %s", dict(params))
 
     # data first: preload's worker processes fork before CUDA starts

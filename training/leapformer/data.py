@@ -82,12 +82,13 @@ class S2TDataset(Dataset):
     """
 
     def __init__(self, rows, sp, cmvn: Cmvn, cache: bool = True, groups: List[Group] = None,
-                 augmenter=None):
+                 augmenter=None, ctc_alphabet: str = "chars"):
         self.rows = rows
         self.sp = sp
         self.cmvn = cmvn
         self.groups = groups if groups is not None else [Group([i], []) for i in range(len(rows))]
         self.augmenter = augmenter
+        self.ctc_alphabet = ctc_alphabet  # tokens.CTC_ALPHABETS
         self.cache = {} if cache and augmenter is None else None
 
     def __len__(self) -> int:
@@ -136,7 +137,7 @@ class S2TDataset(Dataset):
             "id": "+".join(r["id"] for r in rows),
             "feats": self.features(idx),
             "tokens": self.sp.encode(" ".join(r["tgt_text"] for r in rows)),
-            "chars": encode_chars(" ".join(r["src_text"] for r in rows)),
+            "chars": encode_chars(" ".join(r["src_text"] for r in rows), self.ctc_alphabet),
         }
 
 
