@@ -28,7 +28,7 @@ from leapformer.leap_attention import DEN_MIN, FEATURES, LeapAttention
 from leapformer.masks import causal_mask, g_of, wait_k_visible
 
 D, H = 32, 4
-TOL = 1e-8  # float64: ~1e-15 for relu and hedgehog, ~1e-9 for taylor's 561-dim features
+TOL = 1e-8  # float64: ~1e-15 for relu and hedgehog, ~1e-9 for taylor (terms up to s^2)
 CAUGHT = 1e-3  # a mutation moves the output by far more than this
 FORMS = ["parallel", "chunked", "recurrent", "cross-parallel", "cross-recurrent"]
 
