@@ -69,6 +69,18 @@ public sealed record EndpointOptions
     /// </summary>
     public double PeakDecayDbPerSecond { get; init; } = 10;
 
+    /// <summary>
+    /// The neural detector that decides speech instead of the energy rules above (which it then ignores);
+    /// null = the energy detector. Only the speech/non-speech decision changes: padding and rules stay.
+    /// </summary>
+    public SileroVadModel? SileroVad { get; init; }
+
+    /// <summary>Silero: a 32 ms window with a speech probability at least this starts speech (the reference's 0.5).</summary>
+    public double SileroThreshold { get; init; } = 0.5;
+
+    /// <summary>Silero: speech goes on until a window's probability falls below this (the reference's threshold - 0.15).</summary>
+    public double SileroNegThreshold { get; init; } = 0.35;
+
     /// <summary>Audio before the first speech frame included in the segment (an energy detector hears onsets late).</summary>
     public int LeadingPaddingMs { get; init; } = 200;
 
@@ -113,6 +125,13 @@ public sealed record EndpointOptions
         if (!double.IsFinite(PeakDecayDbPerSecond) || PeakDecayDbPerSecond < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(PeakDecayDbPerSecond), PeakDecayDbPerSecond, "The peak decay must be a finite dB/s value >= 0.");
+        }
+
+        if (!double.IsFinite(SileroThreshold) || SileroThreshold is <= 0 or > 1
+            || !double.IsFinite(SileroNegThreshold) || SileroNegThreshold < 0 || SileroNegThreshold > SileroThreshold)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(SileroNegThreshold), SileroNegThreshold, $"The Silero thresholds must satisfy 0 <= {nameof(SileroNegThreshold)} <= {nameof(SileroThreshold)} <= 1 and {nameof(SileroThreshold)} > 0.");
         }
 
         Positive(NoiseFloorWindowMs, nameof(NoiseFloorWindowMs));

@@ -207,6 +207,7 @@ public sealed class TranslationSession : IDisposable
 
         _disposed = true;
         _model.Dispose();
+        _frontEnd.Dispose();
     }
 
     /// <summary>Moves the batched updates to <paramref name="updates"/>; returns how many.</summary>

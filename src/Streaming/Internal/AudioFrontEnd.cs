@@ -6,14 +6,14 @@ namespace LeaPformer.Streaming.Internal;
 /// </summary>
 /// <remarks>
 /// Without endpointing the stream is one segment from sample 0 to InputFinished. With it, each 10 ms
-/// frame on the stream's grid is classified by <see cref="EnergyVad"/> and the endpoint rules of
+/// frame on the stream's grid is classified by <see cref="EnergyVad"/> (or <see cref="SileroVad"/>) and the endpoint rules of
 /// <see cref="EndpointOptions"/> open and close segments; a segment's filterbank and level peak start
 /// afresh at its first sample, so its features equal those of its audio decoded alone. Decisions are
 /// made on whole frames in stream order, so they do not depend on how the audio was chunked.
 /// Holds at most one 25 ms window of samples, the leading-padding ring and the filter's tail; features
 /// wait in the queue until the model consumes them.
 /// </remarks>
-internal sealed class AudioFrontEnd
+internal sealed class AudioFrontEnd : IDisposable
 {
     /// <summary>10 ms at 16 kHz: the unit of voice activity and of every endpoint rule.</summary>
     public const int FrameSamples = KaldiFbank.WindowShift;
@@ -28,7 +28,7 @@ internal sealed class AudioFrontEnd
 
     // Endpointing (null/unused when disabled).
     private readonly EndpointOptions? _endpoint;
-    private readonly EnergyVad? _vad;
+    private readonly ISpeechDetector? _vad;
     private readonly bool _singleUtterance;
     private readonly float[] _frame = new float[FrameSamples];
     private readonly float[] _ring = []; // the last LeadingPaddingMs of whole frames, for a segment's leading padding
@@ -54,7 +54,9 @@ internal sealed class AudioFrontEnd
         if (endpoint is { Enabled: true })
         {
             _endpoint = endpoint;
-            _vad = new EnergyVad(endpoint);
+            _vad = endpoint.SileroVad is { } silero
+                ? silero.CreateDetector(endpoint.SileroThreshold, endpoint.SileroNegThreshold)
+                : new EnergyVad(endpoint);
             _ring = new float[endpoint.LeadingPaddingMs / 10 * FrameSamples];
         }
         else
@@ -147,6 +149,9 @@ internal sealed class AudioFrontEnd
         Features.Consume(Features.Count);
         _segments.Clear();
     }
+
+    /// <summary>Releases the speech detector's native buffers (Silero's).</summary>
+    public void Dispose() => _vad?.Dispose();
 
     /// <summary>The model read <paramref name="rows"/> rows of the head segment (or drops them).</summary>
     public void Consume(FrontEndSegment head, int rows)

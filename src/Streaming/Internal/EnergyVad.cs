@@ -14,7 +14,7 @@ namespace LeaPformer.Streaming.Internal;
 /// The peak is the loudest speech frame, falling a little every frame; it keeps the breaths, room tone
 /// and reverberation that follow loud speech out of it, which a floor set by a quieter stretch would let in.
 /// </remarks>
-internal sealed class EnergyVad
+internal sealed class EnergyVad : ISpeechDetector
 {
     public const int BlockFrames = 50; // 500 ms of 10 ms frames
 
@@ -101,5 +101,10 @@ internal sealed class EnergyVad
         }
 
         return speech;
+    }
+
+    public void Dispose()
+    {
+        // Nothing but managed arrays.
     }
 }
