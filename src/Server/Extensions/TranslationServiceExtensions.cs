@@ -68,6 +68,7 @@ public static class TranslationServiceExtensions
             });
 
         builder.Services.AddSingleton<LoadedModel>(ModelLoader.Load);
+        builder.Services.AddSingleton<LoadedSpeechDetector>(LoadedSpeechDetector.Load);
         builder.Services.AddSingleton<SessionFactory>();
         // Created after LoadedModel, so the container disposes it first: at shutdown, after the
         // streams have ended (ShutdownCoordinator), its workers finish and only then the model goes.

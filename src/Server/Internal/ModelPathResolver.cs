@@ -8,6 +8,13 @@ internal static class ModelPathResolver
     /// Returns false with the folders it tried when none exists.
     /// </summary>
     public static bool TryResolve(string path, string contentRoot, out string resolved, out IReadOnlyList<string> tried)
+        => TryResolve(path, contentRoot, Directory.Exists, out resolved, out tried);
+
+    /// <summary>As the folder lookup, for a file.</summary>
+    public static bool TryResolveFile(string path, string contentRoot, out string resolved, out IReadOnlyList<string> tried)
+        => TryResolve(path, contentRoot, File.Exists, out resolved, out tried);
+
+    private static bool TryResolve(string path, string contentRoot, Func<string, bool> exists, out string resolved, out IReadOnlyList<string> tried)
     {
         var candidates = new List<string>();
         if (System.IO.Path.IsPathRooted(path))
@@ -30,7 +37,7 @@ internal static class ModelPathResolver
         }
 
         tried = candidates;
-        resolved = candidates.FirstOrDefault(Directory.Exists) ?? candidates[0];
-        return Directory.Exists(resolved);
+        resolved = candidates.FirstOrDefault(exists) ?? candidates[0];
+        return exists(resolved);
     }
 }

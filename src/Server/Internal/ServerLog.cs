@@ -62,4 +62,10 @@ internal static partial class ServerLog
 
     [LoggerMessage(18, LogLevel.Information, "Stream {StreamId}: the runaway guard ended segment {SegmentIndex} ({EndReason}) after {Tokens} tokens and {AudioMs} ms of its audio")]
     public static partial void RunawayStopped(ILogger logger, string streamId, int segmentIndex, string endReason, int tokens, long audioMs);
+
+    [LoggerMessage(19, LogLevel.Information, "Speech detector: {Detector} ({Detail})")]
+    public static partial void SpeechDetectorChosen(ILogger logger, string detector, string detail);
+
+    [LoggerMessage(20, LogLevel.Warning, "Endpointing:Detector is silero, but {Reason}; the energy detector runs instead (Endpointing:SileroRequired=true stops the server instead)")]
+    public static partial void SileroUnavailable(ILogger logger, string reason);
 }

@@ -7,11 +7,12 @@ namespace LeaPformer.Server.Internal;
 /// <summary>
 /// The one place that turns a stream's config and the server's options into
 /// <see cref="LeaPformer.Streaming.SessionOptions"/>: wait-k (0 = the server's default), the input
-/// rate, endpointing, single utterance, the runaway guard.
+/// rate, endpointing (with the speech detector chosen at start), single utterance, the runaway guard.
 /// </summary>
-internal sealed class SessionFactory(LoadedModel model, IOptions<EndpointingOptions> endpointing, IOptions<RunawayOptions> runaway)
+internal sealed class SessionFactory(
+    LoadedModel model, LoadedSpeechDetector detector, IOptions<EndpointingOptions> endpointing, IOptions<RunawayOptions> runaway)
 {
-    private readonly EndpointOptions _endpoint = endpointing.Value.ToEndpointOptions();
+    private readonly EndpointOptions _endpoint = endpointing.Value.ToEndpointOptions(detector.Silero);
     private readonly RunawayGuardOptions _guard = runaway.Value.ToRunawayGuardOptions();
     private readonly bool _segmentStreams = endpointing.Value.Enabled;
 

@@ -20,8 +20,36 @@ public sealed class EndpointingOptions
 {
     public const string SectionName = "Endpointing";
 
+    /// <summary>The <see cref="Detector"/> values.</summary>
+    public const string EnergyDetector = "energy";
+
+    /// <inheritdoc cref="EnergyDetector"/>
+    public const string SileroDetector = "silero";
+
     /// <summary>False: a stream is one segment that ends when the client half-closes.</summary>
     public bool Enabled { get; set; } = EndpointOptions.Default.Enabled;
+
+    /// <summary>
+    /// What decides whether a 10 ms frame is speech: "energy" (the level-relative rules below) or "silero"
+    /// (Silero VAD v5 from <see cref="SileroModelPath"/>; the energy keys are then unused). The segment
+    /// rules and padding are the same for both.
+    /// </summary>
+    public string Detector { get; set; } = EnergyDetector;
+
+    /// <summary>The Silero VAD file (relative: looked up from the content root and the current directory upwards).</summary>
+    public string SileroModelPath { get; set; } = "models/vad/silero_vad.onnx";
+
+    /// <summary>
+    /// True: the server does not start when Silero is chosen but its file is missing or not the pinned one.
+    /// False: it warns and runs the energy detector.
+    /// </summary>
+    public bool SileroRequired { get; set; }
+
+    /// <summary>Silero: a 32 ms window whose speech probability is at least this starts speech.</summary>
+    public double SileroThreshold { get; set; } = EndpointOptions.Default.SileroThreshold;
+
+    /// <summary>Silero: speech lasts until a window's probability is below this (at most <see cref="SileroThreshold"/>).</summary>
+    public double SileroNegThreshold { get; set; } = EndpointOptions.Default.SileroNegThreshold;
 
     /// <summary>
     /// A 10 ms frame quieter than this (RMS, dBFS) is silence whatever the stream's levels; -120..0. -90: only
@@ -60,9 +88,13 @@ public sealed class EndpointingOptions
     public int MaxSegmentMs { get; set; } = EndpointOptions.Default.MaxSegmentMs;
 
     /// <summary>The runtime's options for these values (enabled: single_utterance needs them either way).</summary>
-    public EndpointOptions ToEndpointOptions() => new()
+    /// <param name="silero">The loaded Silero network when it is the detector that runs, else null.</param>
+    public EndpointOptions ToEndpointOptions(SileroVadModel? silero = null) => new()
     {
         Enabled = true,
+        SileroVad = silero,
+        SileroThreshold = SileroThreshold,
+        SileroNegThreshold = SileroNegThreshold,
         SpeechThresholdDbfs = SpeechThresholdDbfs,
         NoiseMarginDb = NoiseMarginDb,
         NoiseFloorWindowMs = NoiseFloorWindowMs,

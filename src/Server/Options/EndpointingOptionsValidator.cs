@@ -36,6 +36,27 @@ internal sealed class EndpointingOptionsValidator : IValidateOptions<Endpointing
             failures.Add($"{section}:{nameof(options.PeakDecayDbPerSecond)} must be 0..1000 dB a second, not {options.PeakDecayDbPerSecond}.");
         }
 
+        if (!string.Equals(options.Detector, EndpointingOptions.EnergyDetector, StringComparison.OrdinalIgnoreCase)
+            && !string.Equals(options.Detector, EndpointingOptions.SileroDetector, StringComparison.OrdinalIgnoreCase))
+        {
+            failures.Add($"{section}:{nameof(options.Detector)} must be '{EndpointingOptions.EnergyDetector}' or '{EndpointingOptions.SileroDetector}', not '{options.Detector}'.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.SileroModelPath))
+        {
+            failures.Add($"{section}:{nameof(options.SileroModelPath)} must name the Silero VAD file (default models/vad/silero_vad.onnx).");
+        }
+
+        if (!double.IsFinite(options.SileroThreshold) || options.SileroThreshold is <= 0 or > 1)
+        {
+            failures.Add($"{section}:{nameof(options.SileroThreshold)} must be a probability above 0 and at most 1, not {options.SileroThreshold}.");
+        }
+
+        if (!double.IsFinite(options.SileroNegThreshold) || options.SileroNegThreshold < 0 || options.SileroNegThreshold > options.SileroThreshold)
+        {
+            failures.Add($"{section}:{nameof(options.SileroNegThreshold)} must be a probability from 0 to {nameof(options.SileroThreshold)} ({options.SileroThreshold}), not {options.SileroNegThreshold}.");
+        }
+
         Check(failures, nameof(options.NoiseFloorWindowMs), options.NoiseFloorWindowMs, 1);
         Check(failures, nameof(options.LeadingPaddingMs), options.LeadingPaddingMs, 0);
         Check(failures, nameof(options.TrailingPaddingMs), options.TrailingPaddingMs, 0);

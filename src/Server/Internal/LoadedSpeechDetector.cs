@@ -1,0 +1,67 @@
+using LeaPformer.Server.Options;
+using LeaPformer.Streaming;
+using Microsoft.Extensions.Options;
+
+namespace LeaPformer.Server.Internal;
+
+/// <summary>
+/// The speech detector every stream's endpointer uses, chosen once at start: the energy rules, or the
+/// Silero VAD network (loaded once, its SHA-256 checked). Silero asked for but missing or not the pinned
+/// file: a warning and the energy detector, or a failed start when Endpointing:SileroRequired is true.
+/// </summary>
+internal sealed class LoadedSpeechDetector : IDisposable
+{
+    private LoadedSpeechDetector(string name, SileroVadModel? silero)
+    {
+        Name = name;
+        Silero = silero;
+    }
+
+    /// <summary>"energy" or "silero": the one that runs.</summary>
+    public string Name { get; }
+
+    /// <summary>The loaded network when Silero runs.</summary>
+    public SileroVadModel? Silero { get; }
+
+    public static LoadedSpeechDetector Load(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<EndpointingOptions>>().Value;
+        var environment = services.GetRequiredService<IHostEnvironment>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LoadedSpeechDetector));
+        if (!string.Equals(options.Detector, EndpointingOptions.SileroDetector, StringComparison.OrdinalIgnoreCase))
+        {
+            ServerLog.SpeechDetectorChosen(logger, EndpointingOptions.EnergyDetector, "level-relative energy rules");
+            return new LoadedSpeechDetector(EndpointingOptions.EnergyDetector, null);
+        }
+
+        string reason;
+        if (!ModelPathResolver.TryResolveFile(options.SileroModelPath, environment.ContentRootPath, out var path, out var tried))
+        {
+            reason = $"its file '{options.SileroModelPath}' does not exist (looked for {string.Join(", ", tried.Take(4))}; scripts/fetch_silero_vad.sh fetches it)";
+        }
+        else
+        {
+            try
+            {
+                var model = SileroVadModel.Load(path);
+                ServerLog.SpeechDetectorChosen(logger, EndpointingOptions.SileroDetector, $"Silero VAD v5 from {path}, SHA-256 {model.Sha256}");
+                return new LoadedSpeechDetector(EndpointingOptions.SileroDetector, model);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+            {
+                reason = e.Message.TrimEnd('.');
+            }
+        }
+
+        if (options.SileroRequired)
+        {
+            throw new ModelLoadException($"Endpointing:Detector is silero and Endpointing:SileroRequired is true, but {reason}.");
+        }
+
+        ServerLog.SileroUnavailable(logger, reason);
+        ServerLog.SpeechDetectorChosen(logger, EndpointingOptions.EnergyDetector, "Silero unavailable");
+        return new LoadedSpeechDetector(EndpointingOptions.EnergyDetector, null);
+    }
+
+    public void Dispose() => Silero?.Dispose();
+}
