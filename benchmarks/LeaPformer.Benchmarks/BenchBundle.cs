@@ -35,6 +35,23 @@ public static class BenchBundle
 
     public static ModelBundle Load() => ModelBundle.Load(Directory);
 
+    /// <summary>models/vad/silero_vad.onnx of the checkout.</summary>
+    public static string SileroModelPath
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "LeaPformer.sln")))
+                {
+                    return Path.Combine(dir.FullName, "models", "vad", "silero_vad.onnx");
+                }
+            }
+
+            throw new InvalidOperationException("No LeaPformer.sln above the benchmark program.");
+        }
+    }
+
     /// <summary>Speech-like test audio: a golden WAV of the bundle if it has one, else a chirp.</summary>
     public static float[] Audio(ModelBundle bundle, int seconds)
     {
