@@ -91,6 +91,13 @@ public sealed class SileroVadModel : IDisposable
         return new SileroVadModel(path, sha, session);
     }
 
+    /// <summary>Runs one window of silence through a throw-away stream, so that the first real stream does not pay ONNX Runtime's first run.</summary>
+    public void WarmUp()
+    {
+        using var detector = CreateDetector(EndpointOptions.Default.SileroThreshold, EndpointOptions.Default.SileroNegThreshold);
+        detector.IsSpeech(new float[WindowSamples]);
+    }
+
     internal SileroVad CreateDetector(double threshold, double negThreshold, bool normalize = true) => new(this, threshold, negThreshold, normalize);
 
     public void Dispose()

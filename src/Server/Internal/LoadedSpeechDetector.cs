@@ -44,6 +44,7 @@ internal sealed class LoadedSpeechDetector : IDisposable
             try
             {
                 var model = SileroVadModel.Load(path);
+                model.WarmUp();
                 ServerLog.SpeechDetectorChosen(logger, EndpointingOptions.SileroDetector, $"Silero VAD v5 from {path}, SHA-256 {model.Sha256}");
                 return new LoadedSpeechDetector(EndpointingOptions.SileroDetector, model);
             }

@@ -89,6 +89,20 @@ public sealed class SileroVadTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(byFrames.Count(x => x) > 0, bySamples.Contains(true));
     }
 
+    /// <summary>The warm-up's throw-away stream leaves nothing behind: a new stream starts from zero state.</summary>
+    [Fact]
+    public void Warm_up_leaves_new_streams_as_they_were()
+    {
+        var clip = RealSpeech.Quiet;
+        using var before = _model.CreateDetector(0.5, 0.35);
+        var a = Decide(before, clip);
+        float pa = before.LastProbability;
+        _model.WarmUp();
+        using var after = _model.CreateDetector(0.5, 0.35);
+        Assert.Equal(a, Decide(after, clip));
+        Assert.Equal(pa, after.LastProbability);
+    }
+
     [Fact]
     public void Another_file_than_the_pinned_one_is_refused_unless_unverified()
     {
