@@ -78,27 +78,12 @@ while [ $# -gt 0 ]; do
   shift 2
 done
 
-log() {
-  local fname=${BASH_SOURCE[1]##*/}
-  echo -e "$(date '+%Y-%m-%d %H:%M:%S') (${fname}:${BASH_LINENO[0]}:${FUNCNAME[1]}) $*"
-}
+source local/stages.sh
 
 dir=$data_root/$name
 mkdir -p "$dir"
 
-run_stage() {  # run_stage N description command...
-  local n=$1 desc=$2
-  shift 2
-  if [ "$stage" -le "$n" ] && [ "$stop_stage" -ge "$n" ]; then
-    if [ -f "$dir/.stage$n.done" ]; then
-      log "Stage $n: $desc (done before, skipped)"
-    else
-      log "Stage $n: $desc"
-      "$@"
-      touch "$dir/.stage$n.done"
-    fi
-  fi
-}
+stage_dir=$dir
 
 # about 40% of sentences are dropped for apertium's unknown words: ask for 2x
 sent_args=(--num $((num_pairs * 2)) --seed "$seed" --max-words "$max_words")

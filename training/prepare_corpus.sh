@@ -57,25 +57,10 @@ case "$corpus" in
 esac
 [ -n "$dl_dir" ] && [ -n "$data_dir" ] || { echo "--dl-dir and --data-dir are required" >&2; exit 1; }
 
-log() {
-  local fname=${BASH_SOURCE[1]##*/}
-  echo -e "$(date '+%Y-%m-%d %H:%M:%S') (${fname}:${BASH_LINENO[0]}:${FUNCNAME[1]}) $*"
-}
+source local/stages.sh
 
 mkdir -p "$data_dir"
-run_stage() {  # run_stage N description command...
-  local n=$1 desc=$2
-  shift 2
-  if [ "$stage" -le "$n" ] && [ "$stop_stage" -ge "$n" ]; then
-    if [ -f "$data_dir/.stage$n.done" ]; then
-      log "Stage $n: $desc (done before, skipped)"
-    else
-      log "Stage $n: $desc"
-      "$@"
-      touch "$data_dir/.stage$n.done"
-    fi
-  fi
-}
+stage_dir=$data_dir
 
 run_stage 0 "$corpus $src_lang-$tgt_lang: segments and manifests" \
   $PY local/prepare_corpus.py --corpus "$corpus" --dl-dir "$dl_dir" --out-dir "$data_dir" \

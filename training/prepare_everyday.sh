@@ -47,26 +47,11 @@ while [ $# -gt 0 ]; do
   shift 2
 done
 
-log() {
-  local fname=${BASH_SOURCE[1]##*/}
-  echo -e "$(date '+%Y-%m-%d %H:%M:%S') (${fname}:${BASH_LINENO[0]}:${FUNCNAME[1]}) $*"
-}
+source local/stages.sh
 
 dir=$data_root/everyday
 mkdir -p "$dir"
-run_stage() {  # run_stage N description command...
-  local n=$1 desc=$2
-  shift 2
-  if [ "$stage" -le "$n" ] && [ "$stop_stage" -ge "$n" ]; then
-    if [ -f "$dir/.stage$n.done" ]; then
-      log "Stage $n: $desc (done before, skipped)"
-    else
-      log "Stage $n: $desc"
-      "$@"
-      touch "$dir/.stage$n.done"
-    fi
-  fi
-}
+stage_dir=$dir
 
 download() { local/download_everyday.sh --dl-dir "$dl_dir" ${mirror:+--mirror "$mirror"}; }
 sentences() { $PY local/everyday_text.py --dl-dir "$dl_dir" --out "$dir/sentences.tsv"; }
