@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
 using LeaPformer.Client.Audio;
+using LeaPformer.Tests.Shared;
 
 namespace LeaPformer.UnitTests.Client;
 
@@ -92,42 +92,17 @@ public sealed class WavLoaderTests : IDisposable
     /// <summary>A 24-bit stereo WAVE_FORMAT_EXTENSIBLE file of <paramref name="frames"/> frames; the channels are functions of time in s.</summary>
     private string Write24BitStereo(int rate, int frames, Func<double, double> left, Func<double, double> right)
     {
-        const int channels = 2, bytesPerSample = 3;
-        var data = frames * channels * bytesPerSample;
-        var bytes = new byte[68 + data];
-        var span = bytes.AsSpan();
-        "RIFF"u8.CopyTo(span);
-        BinaryPrimitives.WriteInt32LittleEndian(span[4..], 60 + data);
-        "WAVEfmt "u8.CopyTo(span[8..]);
-        BinaryPrimitives.WriteInt32LittleEndian(span[16..], 40); // fmt chunk size (extensible)
-        BinaryPrimitives.WriteUInt16LittleEndian(span[20..], 0xFFFE); // WAVE_FORMAT_EXTENSIBLE
-        BinaryPrimitives.WriteInt16LittleEndian(span[22..], channels);
-        BinaryPrimitives.WriteInt32LittleEndian(span[24..], rate);
-        BinaryPrimitives.WriteInt32LittleEndian(span[28..], rate * channels * bytesPerSample);
-        BinaryPrimitives.WriteInt16LittleEndian(span[32..], channels * bytesPerSample); // block align
-        BinaryPrimitives.WriteInt16LittleEndian(span[34..], 24);
-        BinaryPrimitives.WriteInt16LittleEndian(span[36..], 22); // extension size
-        BinaryPrimitives.WriteInt16LittleEndian(span[38..], 24); // valid bits
-        BinaryPrimitives.WriteInt32LittleEndian(span[40..], 3); // front left | front right
-        // KSDATAFORMAT_SUBTYPE_PCM: 00000001-0000-0010-8000-00aa00389b71
-        new Guid("00000001-0000-0010-8000-00aa00389b71").TryWriteBytes(span[44..]);
-        "data"u8.CopyTo(span[60..]);
-        BinaryPrimitives.WriteInt32LittleEndian(span[64..], data);
-        var at = 68;
+        var l = new double[frames];
+        var r = new double[frames];
         for (var i = 0; i < frames; i++)
         {
             var t = (double)i / rate;
-            foreach (var value in new[] { left(t), right(t) })
-            {
-                var sample = (int)Math.Clamp(Math.Round(value * 8388608), -8388608, 8388607);
-                span[at++] = (byte)sample;
-                span[at++] = (byte)(sample >> 8);
-                span[at++] = (byte)(sample >> 16);
-            }
+            l[i] = left(t);
+            r[i] = right(t);
         }
 
         var path = Path.Combine(_dir, $"{rate}-{Guid.NewGuid():N}.wav");
-        File.WriteAllBytes(path, bytes);
+        Stereo24Wav.Write(path, l, r, rate);
         return path;
     }
 }
