@@ -6,7 +6,7 @@ namespace LeaPformer.Policy;
 /// of source audio; a delay is the source read when the token was committed.
 /// </summary>
 /// <remarks>
-/// <paramref name="referenceLength"/> parameters follow SimulEval's <c>use_ref_len</c>: when given,
+/// The <c>referenceLength</c> parameters follow SimulEval's <c>use_ref_len</c>: when given,
 /// |Y| is the reference length in tokens; when null, the hypothesis length.
 /// Empty delay lists throw: SimulEval skips such instances instead of scoring them.
 /// </remarks>

@@ -4,7 +4,7 @@ namespace LeaPformer.Streaming;
 public sealed record BatchDecodingOptions
 {
     /// <summary>Sessions per batch (and per ONNX call) at most.</summary>
-    public int MaxBatchSize { get; init; } = Translator.DefaultMaxBatchSize;
+    public int MaxBatchSize { get; init; } = TranslationEngine.DefaultMaxBatchSize;
 
     /// <summary>
     /// How long a worker waits for more sessions after the first one arrived, before it runs a batch that
@@ -19,7 +19,7 @@ public sealed record BatchDecodingOptions
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchSize, 1, nameof(MaxBatchSize));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxBatchSize, Translator.MaxBatchSizeLimit, nameof(MaxBatchSize));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxBatchSize, TranslationEngine.MaxBatchSizeLimit, nameof(MaxBatchSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxWait, TimeSpan.Zero, nameof(MaxWait));
         ArgumentOutOfRangeException.ThrowIfLessThan(Workers, 1, nameof(Workers));
     }

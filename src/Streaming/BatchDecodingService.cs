@@ -8,25 +8,25 @@ namespace LeaPformer.Streaming;
 /// Batched decoding for a server: each stream awaits <see cref="DecodeAsync"/> instead of calling
 /// <see cref="TranslationSession.Decode"/>; background workers gather the sessions waiting at that
 /// moment (for up to <see cref="BatchDecodingOptions.MaxWait"/>) and run them as one
-/// <see cref="Translator.DecodeBatch"/>. The updates are exactly those of Decode.
+/// <see cref="TranslationEngine.DecodeBatch"/>. The updates are exactly those of Decode.
 /// </summary>
 /// <remarks>
 /// One call per session at a time (a session is used by one thread at a time anyway): await it before
 /// the next Accept*, Decode or Dispose of that session. Cancelling a call that a worker has not taken
 /// yet ends it at once with <see cref="OperationCanceledException"/>; a call being decoded completes.
 /// A failure inside a batch (an ONNX Runtime error) fails every call of that batch with it.
-/// Register one per process (a singleton next to the <see cref="Translator"/>) and dispose it at
+/// Register one per process (a singleton next to the <see cref="TranslationEngine"/>) and dispose it at
 /// shutdown: queued calls are still decoded, then the workers end.
 /// </remarks>
 public sealed class BatchDecodingService : IAsyncDisposable, IDisposable
 {
-    private readonly Translator _translator;
+    private readonly TranslationEngine _translator;
     private readonly BatchDecodingOptions _options;
     private readonly Channel<Entry> _queue;
     private readonly Task[] _workers;
     private int _disposed;
 
-    public BatchDecodingService(Translator translator, BatchDecodingOptions? options = null)
+    public BatchDecodingService(TranslationEngine translator, BatchDecodingOptions? options = null)
     {
         _translator = translator ?? throw new ArgumentNullException(nameof(translator));
         _options = options ?? new BatchDecodingOptions();

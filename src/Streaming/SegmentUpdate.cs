@@ -25,7 +25,7 @@ public sealed record SegmentUpdate(
     public SegmentEndReason EndReason { get; init; }
 
     /// <summary>
-    /// <see cref="SessionOptions.SingleUtterance"/>: this final update ends the session. The session reads
+    /// <see cref="TranslationSessionOptions.SingleUtterance"/>: this final update ends the session. The session reads
     /// no more audio (later Accept* calls are ignored) and is <see cref="TranslationSession.IsCompleted"/>;
     /// the server should tell the client to half-close.
     /// </summary>

@@ -13,7 +13,7 @@ namespace LeaPformer.Streaming;
 /// model. The encoder always sees whole pre-decision units of 4P feature frames (280 ms at P = 7), so
 /// the tokens and their delays do not depend on how the audio was chunked.
 /// Internally decoding is a resumable loop (<see cref="Advance"/> names the next model step, the
-/// Complete* methods take its result), so <see cref="Translator.DecodeBatch"/> can run the same steps
+/// Complete* methods take its result), so <see cref="TranslationEngine.DecodeBatch"/> can run the same steps
 /// for many sessions in one ONNX call each.
 /// </remarks>
 public sealed class TranslationSession : IDisposable
@@ -185,7 +185,7 @@ public sealed class TranslationSession : IDisposable
     /// <summary>
     /// Runs every model step the input allows now and appends one update per committed token, then,
     /// at the end of each segment, the segment's final update (<see cref="SegmentUpdate.IsFinal"/>).
-    /// Updates made by <see cref="Translator.DecodeBatch"/> since the last call come first.
+    /// Updates made by <see cref="TranslationEngine.DecodeBatch"/> since the last call come first.
     /// </summary>
     /// <returns>How many updates were appended.</returns>
     public int Decode(List<SegmentUpdate> updates)

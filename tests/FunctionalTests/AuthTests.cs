@@ -2,10 +2,9 @@ using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Grpc.Health.V1;
 using LeaPformer.Client.Audio;
-using LeaPformer.Client.Streaming;
+using LeaPformer.Client.Translation;
 using LeaPformer.Contracts.V1;
 using LeaPformer.FunctionalTests.Infrastructure;
-using GrpcTranslator = LeaPformer.Contracts.V1.Translator;
 
 namespace LeaPformer.FunctionalTests;
 
@@ -60,7 +59,7 @@ public sealed class AuthTests : IAsyncLifetime
     public async Task AMissingOrWrongKeyIsUnauthenticated(string header, string? value)
     {
         var headers = value is null ? new Metadata() : new Metadata { { header, value } };
-        var client = new GrpcTranslator.TranslatorClient(_channel);
+        var client = new Translator.TranslatorClient(_channel);
 
         var info = await Assert.ThrowsAsync<RpcException>(() => client.GetModelInfoAsync(new GetModelInfoRequest(), headers).ResponseAsync);
         using var call = client.StreamingTranslate(headers, DateTime.UtcNow + TestTimeouts.Stream);
@@ -77,7 +76,7 @@ public sealed class AuthTests : IAsyncLifetime
     [InlineData("x-api-key", AliceKey)]
     public async Task AKnownKeyIsServed(string header, string value)
     {
-        var client = new StreamingTranslationClient(new GrpcTranslator.TranslatorClient(
+        var client = new StreamingTranslationClient(new Translator.TranslatorClient(
             _channel.Intercept(metadata => { metadata.Add(header, value); return metadata; })));
         var utterance = GoldenSet.Load(_factory.BundlePath)[0];
 
@@ -97,8 +96,8 @@ public sealed class AuthTests : IAsyncLifetime
     [Fact]
     public async Task AKeyPastItsMaxStreamsIsResourceExhaustedAndOtherKeysAreNot()
     {
-        var alice = new GrpcTranslator.TranslatorClient(_channel.Intercept(m => { m.Add("x-api-key", AliceKey); return m; }));
-        var bob = new GrpcTranslator.TranslatorClient(_channel.Intercept(m => { m.Add("x-api-key", BobKey); return m; }));
+        var alice = new Translator.TranslatorClient(_channel.Intercept(m => { m.Add("x-api-key", AliceKey); return m; }));
+        var bob = new Translator.TranslatorClient(_channel.Intercept(m => { m.Add("x-api-key", BobKey); return m; }));
 
         using var held = alice.StreamingTranslate(deadline: DateTime.UtcNow + TestTimeouts.Stream);
         await held.RequestStream.WriteAsync(RawStream.Config());

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using LeaPformer.Client.Audio;
-using LeaPformer.Client.Streaming;
+using LeaPformer.Client.Translation;
 using LeaPformer.FunctionalTests.Infrastructure;
 using Microsoft.Playwright;
 using Xunit.Abstractions;

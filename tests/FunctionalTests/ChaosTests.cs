@@ -1,11 +1,9 @@
 using System.Diagnostics;
 using Grpc.Core;
-using Grpc.Net.Client;
 using LeaPformer.Client.Audio;
 using LeaPformer.Contracts.V1;
 using LeaPformer.FunctionalTests.Infrastructure;
 using Xunit.Abstractions;
-using GrpcTranslator = LeaPformer.Contracts.V1.Translator;
 
 namespace LeaPformer.FunctionalTests;
 
@@ -45,7 +43,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
         });
         using var channel = factory.CreateChannel();
         var audio = WavLoader.Load(GoldenSet.Load(factory.BundlePath)[1].WavPath);
-        var client = new GrpcTranslator.TranslatorClient(channel);
+        var client = new Translator.TranslatorClient(channel);
         var endings = Enum.GetValues<Ending>();
 
         // Warm-up: every ending a few times (JIT, pools, channel connections), then the baseline.
@@ -87,7 +85,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
         Assert.Contains(responses, r => r.Result?.IsFinal == true);
     }
 
-    private static async Task<List<string>> RunAsync(GrpcTranslator.TranslatorClient client, PcmAudio audio, IEnumerable<Ending> plan, Random random)
+    private static async Task<List<string>> RunAsync(Translator.TranslatorClient client, PcmAudio audio, IEnumerable<Ending> plan, Random random)
     {
         using var gate = new SemaphoreSlim(Concurrency);
         var tasks = new List<Task<string>>();
@@ -113,7 +111,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
     }
 
     /// <summary>One stream ended the <paramref name="ending"/> way; returns what the client saw, for the summary.</summary>
-    private static async Task<string> OneAsync(GrpcTranslator.TranslatorClient client, PcmAudio audio, Ending ending, int chunks, int delayMs)
+    private static async Task<string> OneAsync(Translator.TranslatorClient client, PcmAudio audio, Ending ending, int chunks, int delayMs)
     {
         using var cancel = new CancellationTokenSource();
         var deadline = ending == Ending.ShortDeadline ? DateTime.UtcNow.AddMilliseconds(50 + delayMs) : DateTime.UtcNow + TestTimeouts.Stream;

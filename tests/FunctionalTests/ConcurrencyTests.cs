@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using LeaPformer.Client.Audio;
-using LeaPformer.Client.Streaming;
+using LeaPformer.Client.Translation;
 using LeaPformer.FunctionalTests.Infrastructure;
 using LeaPformer.Server.Internal;
 using Microsoft.Extensions.DependencyInjection;

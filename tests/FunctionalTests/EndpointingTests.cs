@@ -1,9 +1,8 @@
 using Grpc.Core;
 using LeaPformer.Client.Audio;
-using LeaPformer.Client.Streaming;
+using LeaPformer.Client.Translation;
 using LeaPformer.Contracts.V1;
 using LeaPformer.FunctionalTests.Infrastructure;
-using GrpcTranslator = LeaPformer.Contracts.V1.Translator;
 
 namespace LeaPformer.FunctionalTests;
 
@@ -30,7 +29,7 @@ public sealed class EndpointingTests(SharedServer server) : ServerTest(server)
     public async Task EachPauseEndsASegmentMidStream()
     {
         // 2 s pauses: more than rule 2's 1.2 s after each utterance's own quiet tail.
-        using var call = new GrpcTranslator.TranslatorClient(Channel).StreamingTranslate(deadline: DateTime.UtcNow + TestTimeouts.Stream);
+        using var call = new Translator.TranslatorClient(Channel).StreamingTranslate(deadline: DateTime.UtcNow + TestTimeouts.Stream);
         var responses = new List<StreamingTranslateResponse>();
         var reading = Task.Run(async () =>
         {
@@ -133,7 +132,7 @@ public sealed class EndpointingTests(SharedServer server) : ServerTest(server)
         var first = WavLoader.Load(Golden[0].WavPath);
         var rest = TestPcm.Concat([.. Golden.Skip(1).SelectMany(g => new[] { TestPcm.Silence(2000), WavLoader.Load(g.WavPath) })]);
         var stream = TestPcm.Concat(first, TestPcm.Silence(2000), rest);
-        using var call = new GrpcTranslator.TranslatorClient(Channel).StreamingTranslate(deadline: DateTime.UtcNow + TestTimeouts.Stream);
+        using var call = new Translator.TranslatorClient(Channel).StreamingTranslate(deadline: DateTime.UtcNow + TestTimeouts.Stream);
         var reading = RawStream.ReadAllAsync(call);
         var config = RawStream.Config(waitK: 3);
         config.Config.SingleUtterance = true;

@@ -1,7 +1,7 @@
 using Grpc.Core;
 using Grpc.Health.V1;
 using LeaPformer.Client.Audio;
-using LeaPformer.Client.Streaming;
+using LeaPformer.Client.Translation;
 using LeaPformer.Contracts.V1;
 using LeaPformer.FunctionalTests.Infrastructure;
 using static LeaPformer.FunctionalTests.Infrastructure.RawStream;

@@ -1,5 +1,5 @@
 using LeaPformer.Client.Eval;
-using LeaPformer.Client.Streaming;
+using LeaPformer.Client.Translation;
 using LeaPformer.Contracts.V1;
 
 namespace LeaPformer.FunctionalTests;

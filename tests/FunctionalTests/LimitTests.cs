@@ -4,7 +4,6 @@ using Grpc.Net.Client;
 using LeaPformer.Client.Audio;
 using LeaPformer.Contracts.V1;
 using LeaPformer.FunctionalTests.Infrastructure;
-using GrpcTranslator = LeaPformer.Contracts.V1.Translator;
 
 namespace LeaPformer.FunctionalTests;
 
@@ -42,7 +41,7 @@ public sealed class LimitTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         await using var factory = new TranslationServerFactory(new Dictionary<string, string> { ["Streaming:IdleTimeout"] = "00:00:01" });
         using var channel = factory.CreateChannel();
-        using var call = new GrpcTranslator.TranslatorClient(channel).StreamingTranslate(deadline: DateTime.UtcNow + TestTimeouts.Stream);
+        using var call = new Translator.TranslatorClient(channel).StreamingTranslate(deadline: DateTime.UtcNow + TestTimeouts.Stream);
         var reading = RawStream.ReadAllAsync(call);
         var clock = Stopwatch.StartNew();
 
@@ -81,7 +80,7 @@ public sealed class LimitTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         await using var factory = new TranslationServerFactory(new Dictionary<string, string> { ["Streaming:IdleTimeout"] = "00:00:01" });
         using var channel = factory.CreateChannel();
-        using var call = new GrpcTranslator.TranslatorClient(channel).StreamingTranslate(deadline: DateTime.UtcNow + TestTimeouts.Stream);
+        using var call = new Translator.TranslatorClient(channel).StreamingTranslate(deadline: DateTime.UtcNow + TestTimeouts.Stream);
 
         var (responses, error) = await RawStream.ReadAllAsync(call).WaitAsync(TestTimeouts.Short);
 
@@ -112,7 +111,7 @@ public sealed class LimitTests(Xunit.Abstractions.ITestOutputHelper output)
         using var stopGood = new CancellationTokenSource();
         var good = GoodStreamsAsync(factory, stopGood.Token);
 
-        using var call = new GrpcTranslator.TranslatorClient(channel).StreamingTranslate(deadline: DateTime.UtcNow + TestTimeouts.Stream);
+        using var call = new Translator.TranslatorClient(channel).StreamingTranslate(deadline: DateTime.UtcNow + TestTimeouts.Stream);
         var clock = Stopwatch.StartNew();
         var sentSeconds = 0.0;
         bool Cut() => factory.Logs.EventsSince(0).Any(IsSlowClientCut);
@@ -212,7 +211,7 @@ public sealed class LimitTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         var utterance = GoldenSet.Load(factory.BundlePath)[0];
         var outcome = await factory.CreateClient(channel)
-            .TranslateAsync(WavLoader.Load(utterance.WavPath), new LeaPformer.Client.Streaming.TranslateOptions(WaitK: 3, RealTime: false))
+            .TranslateAsync(WavLoader.Load(utterance.WavPath), new LeaPformer.Client.Translation.TranslateOptions(WaitK: 3, RealTime: false))
             .WaitAsync(TestTimeouts.Stream);
         return StreamSignature.Of(outcome);
     }

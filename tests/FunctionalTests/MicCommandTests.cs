@@ -4,7 +4,7 @@ using Grpc.Net.Client;
 using LeaPformer.Client.Audio;
 using LeaPformer.Client.Capture;
 using LeaPformer.Client.Commands;
-using LeaPformer.Client.Streaming;
+using LeaPformer.Client.Translation;
 using LeaPformer.FunctionalTests.Infrastructure;
 
 namespace LeaPformer.FunctionalTests;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using LeaPformer.Client.Audio;
-using LeaPformer.Client.Streaming;
+using LeaPformer.Client.Translation;
 using LeaPformer.FunctionalTests.Infrastructure;
 using Xunit.Abstractions;
 

@@ -4,11 +4,10 @@ using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Reflection.V1Alpha;
 using LeaPformer.Client.Audio;
-using LeaPformer.Client.Streaming;
+using LeaPformer.Client.Translation;
 using LeaPformer.Contracts.V1;
 using LeaPformer.FunctionalTests.Infrastructure;
 using LeaPformer.Server.Internal;
-using Serilog.Events;
 using static LeaPformer.FunctionalTests.Infrastructure.RawStream;
 
 namespace LeaPformer.FunctionalTests;

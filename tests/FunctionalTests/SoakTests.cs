@@ -1,12 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
-using Google.Protobuf;
 using Grpc.Core;
 using LeaPformer.Client.Audio;
 using LeaPformer.Contracts.V1;
 using LeaPformer.FunctionalTests.Infrastructure;
 using Xunit.Abstractions;
-using GrpcTranslator = LeaPformer.Contracts.V1.Translator;
 
 namespace LeaPformer.FunctionalTests;
 
@@ -59,7 +57,7 @@ public sealed class SoakTests(ITestOutputHelper output)
         var warmBlocks = (int)Math.Ceiling(Math.Min(WarmMinutes, minutes / 2.0) * 60 / blockSeconds);
         var utterancesSent = blocks * golden.Count;
 
-        using var call = new GrpcTranslator.TranslatorClient(channel).StreamingTranslate(deadline: DateTime.UtcNow + TimeSpan.FromHours(2));
+        using var call = new Translator.TranslatorClient(channel).StreamingTranslate(deadline: DateTime.UtcNow + TimeSpan.FromHours(2));
         var check = new SegmentCheck(golden.Count, (long)Math.Round(block.DurationMs));
         var reading = check.ReadAsync(call.ResponseStream);
         var clock = Stopwatch.StartNew();

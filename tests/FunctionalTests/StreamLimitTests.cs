@@ -1,9 +1,7 @@
 using Grpc.Core;
 using LeaPformer.Client.Audio;
-using LeaPformer.Client.Streaming;
 using LeaPformer.Contracts.V1;
 using LeaPformer.FunctionalTests.Infrastructure;
-using GrpcTranslator = LeaPformer.Contracts.V1.Translator;
 
 namespace LeaPformer.FunctionalTests;
 
@@ -17,7 +15,7 @@ public sealed class StreamLimitTests
         // Endpointing off: the streams are compared with the whole-WAV golden decodes (WholeStreamServer).
         await using var factory = new TranslationServerFactory(WholeStreamServer.With(new Dictionary<string, string> { ["Streaming:MaxConcurrentStreams"] = "2" }));
         using var channel = factory.CreateChannel();
-        var client = new GrpcTranslator.TranslatorClient(channel);
+        var client = new Translator.TranslatorClient(channel);
         var utterance = GoldenSet.Load(factory.BundlePath)[0];
         var audio = WavLoader.Load(utterance.WavPath);
         var mark = factory.Logs.Mark;

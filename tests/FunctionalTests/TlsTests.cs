@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using LeaPformer.Client.Audio;
-using LeaPformer.Client.Streaming;
+using LeaPformer.Client.Translation;
 using LeaPformer.FunctionalTests.Infrastructure;
 
 namespace LeaPformer.FunctionalTests;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using LeaPformer.Client.Audio;
 using LeaPformer.Client.Commands;
-using LeaPformer.Client.Streaming;
+using LeaPformer.Client.Translation;
 using LeaPformer.FunctionalTests.Infrastructure;
 
 namespace LeaPformer.FunctionalTests;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json;
 using LeaPformer.Client.Audio;
-using LeaPformer.Client.Streaming;
+using LeaPformer.Client.Translation;
 using LeaPformer.FunctionalTests.Infrastructure;
 
 namespace LeaPformer.FunctionalTests;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using GrpcTranslator = LeaPformer.Contracts.V1.Translator;
+using LeaPformer.Contracts.V1;
 
 namespace LeaPformer.Client.Bench;
 
@@ -8,7 +8,7 @@ namespace LeaPformer.Client.Bench;
 /// functional tests run it against the in-process server).
 /// </summary>
 /// <param name="metrics">The server's Prometheus endpoint; null = client-side figures only.</param>
-internal sealed class BenchRunner(GrpcTranslator.TranslatorClient client, MetricsScraper? metrics, TextWriter log)
+internal sealed class BenchRunner(Translator.TranslatorClient client, MetricsScraper? metrics, TextWriter log)
 {
     private static readonly TimeSpan SampleInterval = TimeSpan.FromSeconds(1);
 

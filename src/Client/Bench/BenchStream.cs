@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Grpc.Core;
 using LeaPformer.Contracts.V1;
-using GrpcTranslator = LeaPformer.Contracts.V1.Translator;
 
 namespace LeaPformer.Client.Bench;
 
@@ -9,7 +8,7 @@ namespace LeaPformer.Client.Bench;
 /// One stream of a load run: a writer that sends the shared chunks (paced by one PeriodicTimer, or
 /// back to back), and one reader task that timestamps every token as it arrives.
 /// </summary>
-internal sealed class BenchStream(GrpcTranslator.TranslatorClient client, BenchAudio audio, BenchSettings settings, int index)
+internal sealed class BenchStream(Translator.TranslatorClient client, BenchAudio audio, BenchSettings settings, int index)
 {
     // Stopwatch timestamps of each chunk's write, read by the reader to turn source ms into a lag.
     private readonly long[] _sentAt = new long[audio.Chunks.Count];

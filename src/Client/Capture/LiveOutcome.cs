@@ -1,4 +1,4 @@
-using LeaPformer.Client.Streaming;
+using LeaPformer.Client.Translation;
 
 namespace LeaPformer.Client.Capture;
 

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using Grpc.Core;
-using LeaPformer.Client.Streaming;
+using LeaPformer.Client.Translation;
 using LeaPformer.Contracts.V1;
-using GrpcTranslator = LeaPformer.Contracts.V1.Translator;
 
 namespace LeaPformer.Client.Capture;
 
@@ -12,7 +11,7 @@ namespace LeaPformer.Client.Capture;
 /// then half-close and wait for the final result (the grpc-dotnet bidi pattern: responses are
 /// read on a background task while this one writes).
 /// </summary>
-internal sealed class LiveTranslationStreamer(GrpcTranslator.TranslatorClient client)
+internal sealed class LiveTranslationStreamer(Translator.TranslatorClient client)
 {
     /// <param name="onResponse">Called on the reader task for each response, as it arrives.</param>
     /// <param name="onStopping">Called once when <paramref name="stop"/> fired and the stream is half-closed.</param>

@@ -3,10 +3,10 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using Grpc.Core;
 using Grpc.Net.Client;
+using LeaPformer.Contracts.V1;
 using LeaPformer.Client.Audio;
 using LeaPformer.Client.Bench;
-using LeaPformer.Client.Streaming;
-using GrpcTranslator = LeaPformer.Contracts.V1.Translator;
+using LeaPformer.Client.Translation;
 
 namespace LeaPformer.Client.Commands;
 
@@ -119,7 +119,7 @@ internal static class BenchCommand
         CancellationToken cancellationToken)
     {
         using var channel = openChannel(url);
-        var client = new GrpcTranslator.TranslatorClient(channel);
+        var client = new Translator.TranslatorClient(channel);
         try
         {
             var info = await new StreamingTranslationClient(client).GetModelInfoAsync(TimeSpan.FromSeconds(30), cancellationToken);

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Grpc.Core;
 using Grpc.Net.Client;
 using LeaPformer.Client.Eval;
-using LeaPformer.Client.Streaming;
+using LeaPformer.Client.Translation;
 
 namespace LeaPformer.Client.Commands;
 

@@ -1,5 +1,4 @@
-using System.Globalization;
-using LeaPformer.Client.Streaming;
+using LeaPformer.Client.Translation;
 using LeaPformer.Contracts.V1;
 using LeaPformer.Policy;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using Grpc.Core;
 using Grpc.Net.Client;
 using LeaPformer.Client.Capture;
-using LeaPformer.Client.Streaming;
+using LeaPformer.Client.Translation;
 using Spectre.Console;
 
 namespace LeaPformer.Client.Commands;

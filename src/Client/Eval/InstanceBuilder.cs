@@ -1,4 +1,4 @@
-using LeaPformer.Client.Streaming;
+using LeaPformer.Client.Translation;
 using LeaPformer.Evaluation;
 
 namespace LeaPformer.Client.Eval;

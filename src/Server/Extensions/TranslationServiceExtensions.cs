@@ -1,4 +1,5 @@
 using Grpc.AspNetCore.Server;
+using LeaPformer.Server.Calls;
 using LeaPformer.Server.Internal;
 using LeaPformer.Server.Options;
 using LeaPformer.Server.Services;
@@ -12,7 +13,7 @@ public static class TranslationServiceExtensions
     public const string DefaultUrl = "http://127.0.0.1:50051";
 
     /// <summary>
-    /// gRPC, the validated options, the model (one <see cref="Translator"/> per process, in
+    /// gRPC, the validated options, the model (one <see cref="TranslationEngine"/> per process, in
     /// <see cref="LoadedModel"/>, loaded and warmed up while the host starts so that a missing or bad
     /// bundle stops the server at once), endpointing, the runaway guard and batched decoding, API keys, limits,
     /// graceful shutdown and the browser demo.
@@ -73,14 +74,16 @@ public static class TranslationServiceExtensions
         // Created after LoadedModel, so the container disposes it first: at shutdown, after the
         // streams have ended (ShutdownCoordinator), its workers finish and only then the model goes.
         builder.Services.AddSingleton(services => new BatchDecodingService(
-            services.GetRequiredService<LoadedModel>().Translator,
+            services.GetRequiredService<LoadedModel>().Engine,
             services.GetRequiredService<IOptions<BatchingOptions>>().Value.ToBatchDecodingOptions()));
         builder.Services.AddSingleton(services => new SessionDecoder(
             services.GetRequiredService<IOptions<BatchingOptions>>().Value.Enabled ? services.GetRequiredService<BatchDecodingService>() : null));
         builder.Services.AddSingleton<ModelReadiness>();
         builder.Services.AddSingleton<StreamLimiter>();
         builder.Services.AddSingleton<ApiKeyRegistry>();
+        builder.Services.AddSingleton<ApiKeyGate>();
         builder.Services.AddSingleton<ModelInfoSource>();
+        builder.Services.AddSingleton<CallServices>();
         builder.Services.AddSingleton<TranslationCallFactory>();
         builder.Services.AddHostedService<ModelWarmupService>();
         // A hosted service registered after Kestrel's stops before it: holds shutdown until streams end.

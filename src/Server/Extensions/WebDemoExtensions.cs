@@ -54,7 +54,7 @@ internal static class WebDemoExtensions
         var files = new EmbeddedFileProvider(typeof(WebDemoExtensions).Assembly, AssetsNamespace);
 
         app.UseWebSockets();
-        app.Map(WebSocketCallContext.Path, ws => ws.Run(translate.HandleAsync));
+        app.Map(WebSocketTranslateHandler.Path, ws => ws.Run(translate.HandleAsync));
         app.Map(ModelInfoEndpoint.Path, api => api.Run(info.HandleAsync));
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(new StaticFileOptions

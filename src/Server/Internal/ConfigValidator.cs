@@ -6,11 +6,19 @@ namespace LeaPformer.Server.Internal;
 /// <summary>Checks a stream's config against the wire contract and the loaded model.</summary>
 internal static class ConfigValidator
 {
-    /// <summary>wait_k on the wire (and in SessionOptions) meaning: read the whole input, then translate.</summary>
-    public const int OfflineK = LeaPformer.Streaming.SessionOptions.Offline;
+    /// <summary>wait_k on the wire (and in TranslationSessionOptions) meaning: read the whole input, then translate.</summary>
+    public const int OfflineK = LeaPformer.Streaming.TranslationSessionOptions.Offline;
 
-    public const int MinSampleRate = LeaPformer.Streaming.SessionOptions.MinSampleRate;
-    public const int MaxSampleRate = LeaPformer.Streaming.SessionOptions.MaxSampleRate;
+    public const int MinSampleRate = LeaPformer.Streaming.TranslationSessionOptions.MinSampleRate;
+    public const int MaxSampleRate = LeaPformer.Streaming.TranslationSessionOptions.MaxSampleRate;
+
+    /// <summary>A human sentence saying what is wrong with a stream's first message, or null when it carries a usable config.</summary>
+    public static string? ValidateFirst(StreamingTranslateRequest first, ModelMetadata model) => first.StreamingRequestCase switch
+    {
+        StreamingTranslateRequest.StreamingRequestOneofCase.Config => Validate(first.Config, model),
+        StreamingTranslateRequest.StreamingRequestOneofCase.AudioContent => "Audio before config: the first message must carry the config.",
+        _ => "An empty first message: the first message must carry the config.",
+    };
 
     /// <summary>A human sentence saying what is wrong, or null when the config is usable.</summary>
     public static string? Validate(StreamingTranslateConfig config, ModelMetadata model)

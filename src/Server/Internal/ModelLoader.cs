@@ -41,7 +41,7 @@ internal static class ModelLoader
                     $"Model:DefaultWaitK = {defaultK} is outside the range {metadata.KMin}..{metadata.KMax} of the model in '{directory}' (-1 = offline).");
             }
 
-            var model = new LoadedModel(new Translator(bundle), directory, defaultK);
+            var model = new LoadedModel(new TranslationEngine(bundle), directory, defaultK);
             ServerLog.ModelLoaded(logger, metadata.ModelName, directory, metadata.Attention,
                 metadata.SourceLanguage, metadata.TargetLanguage, defaultK, bundle.LevelNormalization);
             return model;

@@ -6,7 +6,7 @@ namespace LeaPformer.Server.Internal;
 
 /// <summary>
 /// The one place that turns a stream's config and the server's options into
-/// <see cref="LeaPformer.Streaming.SessionOptions"/>: wait-k (0 = the server's default), the input
+/// <see cref="LeaPformer.Streaming.TranslationSessionOptions"/>: wait-k (0 = the server's default), the input
 /// rate, endpointing (with the speech detector chosen at start), single utterance, the runaway guard.
 /// </summary>
 internal sealed class SessionFactory(
@@ -30,17 +30,17 @@ internal sealed class SessionFactory(
     /// <exception cref="ArgumentException">A k or rate the model refuses (the config was validated, so only a bug gets here).</exception>
     public TranslationSession Create(int waitK, int sampleRateHertz, bool singleUtterance)
     {
-        var options = new LeaPformer.Streaming.SessionOptions(waitK == 0 ? model.DefaultWaitK : waitK, sampleRateHertz)
+        var options = new LeaPformer.Streaming.TranslationSessionOptions(waitK == 0 ? model.DefaultWaitK : waitK, sampleRateHertz)
         {
             // single_utterance needs an endpointer whether or not ordinary streams are segmented.
             Endpoint = _segmentStreams || singleUtterance ? _endpoint : EndpointOptions.Disabled,
             SingleUtterance = singleUtterance,
             RunawayGuard = _guard,
         };
-        return model.Translator.CreateSession(options);
+        return model.Engine.CreateSession(options);
     }
 
     /// <summary>A session for the warm-up: endpointing off, so that silence reaches the model.</summary>
     public TranslationSession CreateForWarmup()
-        => model.Translator.CreateSession(new LeaPformer.Streaming.SessionOptions(model.DefaultWaitK, model.Metadata.SampleRate));
+        => model.Engine.CreateSession(new LeaPformer.Streaming.TranslationSessionOptions(model.DefaultWaitK, model.Metadata.SampleRate));
 }

@@ -29,7 +29,7 @@ public sealed class BatchingOptions
     /// <summary>False: each stream runs its own model calls on its own request thread.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Streams per batch (and per ONNX call) at most; 1..<see cref="Translator.MaxBatchSizeLimit"/>.</summary>
+    /// <summary>Streams per batch (and per ONNX call) at most; 1..<see cref="TranslationEngine.MaxBatchSizeLimit"/>.</summary>
     public int MaxBatchSize { get; set; } = 32;
 
     /// <summary>How long a worker waits for more streams before it runs a batch that is not full; 0..1 s.</summary>

@@ -14,9 +14,9 @@ internal sealed class BatchingOptionsValidator : IValidateOptions<BatchingOption
     {
         var failures = new List<string>();
         var section = BatchingOptions.SectionName;
-        if (options.MaxBatchSize is < 1 or > Translator.MaxBatchSizeLimit)
+        if (options.MaxBatchSize is < 1 or > TranslationEngine.MaxBatchSizeLimit)
         {
-            failures.Add($"{section}:{nameof(options.MaxBatchSize)} must be 1..{Translator.MaxBatchSizeLimit}, not {options.MaxBatchSize}.");
+            failures.Add($"{section}:{nameof(options.MaxBatchSize)} must be 1..{TranslationEngine.MaxBatchSizeLimit}, not {options.MaxBatchSize}.");
         }
 
         if (options.MaxWait < TimeSpan.Zero || options.MaxWait > MaxMaxWait)

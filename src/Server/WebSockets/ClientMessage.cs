@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Google.Protobuf;
-using Grpc.Core;
 using LeaPformer.Contracts.V1;
+using LeaPformer.Server.Calls;
 
 namespace LeaPformer.Server.WebSockets;
 
@@ -17,7 +17,7 @@ internal sealed record ClientMessage(StreamingTranslateConfig? Config, string? A
         "A text message must be a JSON object: {\"config\": {...}} first (with \"apiKey\" where the server requires one), " +
         "{\"end\": true} to end the input; audio goes in binary messages.";
 
-    /// <summary>Parses one UTF-8 text message; an <see cref="RpcException"/> (INVALID_ARGUMENT) says what is wrong with it.</summary>
+    /// <summary>Parses one UTF-8 text message; a <see cref="CallEndedException"/> (InvalidInput) says what is wrong with it.</summary>
     public static ClientMessage Parse(ReadOnlyMemory<byte> utf8)
     {
         JsonDocument document;
@@ -82,5 +82,5 @@ internal sealed record ClientMessage(StreamingTranslateConfig? Config, string? A
         }
     }
 
-    private static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
+    private static CallEndedException Invalid(string message) => new(CallOutcome.Invalid(message));
 }

@@ -2,8 +2,8 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Threading.Channels;
 using Google.Protobuf;
-using Grpc.Core;
 using LeaPformer.Contracts.V1;
+using LeaPformer.Server.Calls;
 
 namespace LeaPformer.Server.WebSockets;
 
@@ -21,7 +21,7 @@ namespace LeaPformer.Server.WebSockets;
 /// ends, the loop goes on reading (and dropping) messages until the client's close frame, so the
 /// close handshake can complete.
 /// </remarks>
-internal sealed class WebSocketRequestReader : IAsyncStreamReader<StreamingTranslateRequest>
+internal sealed class WebSocketRequestReader : ICallInput
 {
     private const int InitialBufferBytes = 16 * 1024; // 0.5 s of 16 kHz LINEAR16; grows up to the limit
 
@@ -32,6 +32,7 @@ internal sealed class WebSocketRequestReader : IAsyncStreamReader<StreamingTrans
 
     private readonly CancellationTokenSource _stopDelivering = new();
     private Task _receiving = Task.CompletedTask;
+    private StreamingTranslateRequest? _first;
     private bool _replayFirst;
 
     public WebSocketRequestReader(WebSocket socket, int maxMessageBytes)
@@ -39,8 +40,6 @@ internal sealed class WebSocketRequestReader : IAsyncStreamReader<StreamingTrans
         _socket = socket;
         _maxMessageBytes = maxMessageBytes;
     }
-
-    public StreamingTranslateRequest Current { get; private set; } = null!;
 
     /// <summary>The "apiKey" of the first text message, if it had one.</summary>
     public string? ApiKey { get; private set; }
@@ -53,31 +52,24 @@ internal sealed class WebSocketRequestReader : IAsyncStreamReader<StreamingTrans
 
     /// <summary>
     /// Reads the first request ahead of the call, for its <see cref="ApiKey"/>; the call's first
-    /// <see cref="MoveNext"/> returns it again. False when the input ended first.
+    /// <see cref="ReadAsync"/> returns it again.
     /// </summary>
-    public async Task<bool> PeekFirstAsync(CancellationToken cancellationToken)
+    public async Task PeekFirstAsync(CancellationToken cancellationToken)
     {
-        var any = await MoveNext(cancellationToken);
-        _replayFirst = any;
-        return any;
+        _first = await ReadAsync(cancellationToken);
+        _replayFirst = _first is not null;
     }
 
-    public async Task<bool> MoveNext(CancellationToken cancellationToken)
+    public async ValueTask<StreamingTranslateRequest?> ReadAsync(CancellationToken cancellationToken)
     {
         if (_replayFirst)
         {
             _replayFirst = false;
-            return true;
+            return _first;
         }
 
-        // Throws what the receive loop completed the channel with: bad input (RpcException) or a lost connection (IOException).
-        if (!await _requests.Reader.WaitToReadAsync(cancellationToken))
-        {
-            return false;
-        }
-
-        Current = await _requests.Reader.ReadAsync(cancellationToken);
-        return true;
+        // Throws what the receive loop completed the channel with: bad input, too large, or the client gone (CallEndedException).
+        return await _requests.Reader.WaitToReadAsync(cancellationToken) ? await _requests.Reader.ReadAsync(cancellationToken) : null;
     }
 
     /// <summary>The call has ended: drop whatever the client still sends, until its close frame.</summary>
@@ -136,8 +128,7 @@ internal sealed class WebSocketRequestReader : IAsyncStreamReader<StreamingTrans
                 {
                     if (tooLarge)
                     {
-                        // The call words it (Streaming:MaxMessageBytes), as for a gRPC message over the limit.
-                        throw new RpcException(new Status(StatusCode.ResourceExhausted, "A message was larger than the server's limit."));
+                        throw new CallEndedException(CallOutcome.MessageTooLarge(_maxMessageBytes));
                     }
 
                     var request = ToRequest(received.MessageType, buffer.AsMemory(0, length), first);
@@ -150,7 +141,7 @@ internal sealed class WebSocketRequestReader : IAsyncStreamReader<StreamingTrans
 
                     await _requests.Writer.WriteAsync(request, deliver.Token);
                 }
-                catch (RpcException error)
+                catch (CallEndedException error)
                 {
                     inputEnded = _requests.Writer.TryComplete(error);
                 }
@@ -164,7 +155,7 @@ internal sealed class WebSocketRequestReader : IAsyncStreamReader<StreamingTrans
         {
             // The connection dropped, the socket was aborted, or disposed after a close handshake the
             // client never finished: to the call (if it still reads), the client went away.
-            _requests.Writer.TryComplete(new IOException("The WebSocket connection was lost.", ex));
+            _requests.Writer.TryComplete(new CallEndedException(CallOutcome.ClientGone(), new IOException("The WebSocket connection was lost.", ex)));
         }
         finally
         {

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Google.Protobuf;
 using Grpc.Core;
 using LeaPformer.Contracts.V1;
+using LeaPformer.Server.Calls;
 
 namespace LeaPformer.Server.WebSockets;
 
@@ -15,13 +16,9 @@ namespace LeaPformer.Server.WebSockets;
 /// <c>{"error": {"code": "INVALID_ARGUMENT", "message": "..."}}</c>.
 /// </summary>
 /// <remarks>One writer at a time, as for gRPC: the call's writer task, then the bridge's closing.</remarks>
-internal sealed class WebSocketResponseWriter(WebSocket socket) : IServerStreamWriter<StreamingTranslateResponse>
+internal sealed class WebSocketResponseWriter(WebSocket socket) : ICallOutput
 {
     private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default);
-
-    public WriteOptions? WriteOptions { get; set; }
-
-    public Task WriteAsync(StreamingTranslateResponse message) => WriteAsync(message, CancellationToken.None);
 
     public Task WriteAsync(StreamingTranslateResponse message, CancellationToken cancellationToken)
         => SendAsync(Formatter.Format(message), cancellationToken);

@@ -1,7 +1,10 @@
 using System.Net.WebSockets;
+using System.Text;
 using Grpc.Core;
+using LeaPformer.Server.Calls;
 using LeaPformer.Server.Internal;
 using LeaPformer.Server.Options;
+using LeaPformer.Server.Services;
 using Microsoft.Extensions.Options;
 
 namespace LeaPformer.Server.WebSockets;
@@ -11,19 +14,26 @@ namespace LeaPformer.Server.WebSockets;
 /// make bidirectional gRPC calls. The messages become the call's request stream
 /// (<see cref="WebSocketRequestReader"/>) and its responses JSON text messages
 /// (<see cref="WebSocketResponseWriter"/>), and the very same call core as gRPC's serves it, with
-/// the same stream limit, shutdown, limits and metrics. The call's status ends the connection:
-/// OK closes it normally; any other status is sent as an error message first (docs/web-demo.md).
+/// the same stream limit, shutdown, limits and metrics. The call's outcome ends the connection:
+/// a completed call closes it normally; any other outcome is sent as an error message with its
+/// gRPC status name first (docs/web-demo.md).
 /// </summary>
 internal sealed class WebSocketTranslateHandler(
     TranslationCallFactory calls,
     ServerMetrics metrics,
-    ApiKeyRegistry keys,
+    ApiKeyGate keys,
     IOptions<StreamingOptions> streaming,
     IOptions<WebOptions> web,
     ILogger<WebSocketTranslateHandler> logger)
 {
+    /// <summary>The path the bridge serves; it stands where a gRPC call has its method.</summary>
+    public const string Path = "/ws/translate";
+
     /// <summary>The method label of these calls in leapformer_rpcs_total and leapformer_rpc_errors_total.</summary>
     public const string MetricsMethod = "WebSocketTranslate";
+
+    private static readonly CompositeFormat HowToSend = CompositeFormat.Parse(
+        "The stream carried {0}. This server requires one: send it as \"apiKey\" next to \"config\" in the first message.");
 
     /// <summary>How long the client gets to answer the server's close frame.</summary>
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
@@ -34,7 +44,7 @@ internal sealed class WebSocketTranslateHandler(
         {
             http.Response.StatusCode = StatusCodes.Status400BadRequest;
             await http.Response.WriteAsync(
-                $"{WebSocketCallContext.Path} takes WebSocket connections only (docs/web-demo.md); the demo page is at /.", http.RequestAborted);
+                $"{Path} takes WebSocket connections only (docs/web-demo.md); the demo page is at /.", http.RequestAborted);
             return;
         }
 
@@ -49,70 +59,75 @@ internal sealed class WebSocketTranslateHandler(
 
         using var socket = await http.WebSockets.AcceptWebSocketAsync(
             new WebSocketAcceptContext { KeepAliveInterval = web.Value.KeepAliveInterval });
-        var context = new WebSocketCallContext(http);
-        var id = CallObservabilityInterceptor.StreamId(context);
+        // no deadline: browsers set none; the server's own limits apply
+        var transport = new CallTransport(http.TraceIdentifier, http.RequestAborted, DateTime.MaxValue);
+        var id = transport.StreamId;
         using var scope = logger.BeginScope(new Dictionary<string, object> { [CallObservabilityInterceptor.StreamIdProperty] = id });
         var requests = new WebSocketRequestReader(socket, streaming.Value.MaxMessageBytes);
         var responses = new WebSocketResponseWriter(socket);
         requests.Start(http.RequestAborted);
 
-        var status = Status.DefaultSuccess;
-        try
-        {
-            await ServeAsync(requests, responses, context, id);
-        }
-        catch (RpcException ex)
-        {
-            status = ex.Status;
-        }
-
+        var status = CallStatus.Of(await ServeAsync(requests, responses, transport));
         metrics.CallEnded(MetricsMethod, status.StatusCode);
         requests.StopDelivering();
         await CloseAsync(socket, requests, responses, status, id, http.RequestAborted);
     }
 
     /// <summary>Authenticates (when the server has keys), then runs the call exactly as TranslatorService does.</summary>
-    private async Task ServeAsync(WebSocketRequestReader requests, WebSocketResponseWriter responses, WebSocketCallContext context, string id)
+    private async Task<CallOutcome> ServeAsync(WebSocketRequestReader requests, WebSocketResponseWriter responses, CallTransport transport)
     {
         if (!keys.Enabled)
         {
-            await NewCall(context).RunAsync(requests, responses);
-            return;
+            return await calls.Create(logger, transport).RunAsync(requests, responses);
         }
 
-        var key = await AuthenticateAsync(requests, context, id);
-        using var keyScope = ApiKeyInterceptor.BeginKeyScope(logger, key);
-        await ApiKeyInterceptor.RunWithinKeyLimitAsync(key, logger, id, () => NewCall(context).RunAsync(requests, responses));
-    }
+        var (key, refusal) = await AuthenticateAsync(requests, transport);
+        using var keyScope = keys.BeginScope(key);
+        if (key is null || !keys.TryAcquire(key, transport.StreamId, out refusal))
+        {
+            return refusal;
+        }
 
-    private TranslationCall NewCall(WebSocketCallContext context) => calls.Create(logger, context);
+        try
+        {
+            return await calls.Create(logger, transport).RunAsync(requests, responses);
+        }
+        finally
+        {
+            key.Release();
+        }
+    }
 
     /// <summary>
     /// A browser cannot set headers on a WebSocket, so the key comes in the first message
     /// (<c>"apiKey"</c> next to the config), not in the URL, where proxies and logs would keep it.
     /// The first message is awaited for at most Streaming:IdleTimeout.
     /// </summary>
-    private async Task<ApiKeyRegistry.ApiKey> AuthenticateAsync(WebSocketRequestReader requests, WebSocketCallContext context, string id)
+    private async Task<(ApiKeyRegistry.ApiKey? Key, CallOutcome Refusal)> AuthenticateAsync(WebSocketRequestReader requests, CallTransport transport)
     {
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(transport.Aborted);
         wait.CancelAfter(streaming.Value.IdleTimeout);
         try
         {
             await requests.PeekFirstAsync(wait.Token);
         }
-        catch (OperationCanceledException) when (!context.CancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (!transport.Aborted.IsCancellationRequested)
         {
-            throw new RpcException(new Status(StatusCode.DeadlineExceeded,
+            return (null, new(CallEnd.IdleTimeout,
                 $"No config from the client for {streaming.Value.IdleTimeout.TotalSeconds:0.#} s (Streaming:IdleTimeout); the stream closed."));
         }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException || ex is CallEndedException { Outcome.End: CallEnd.ClientGone })
         {
-            ServerLog.StreamCancelled(logger, id);
-            throw new RpcException(new Status(StatusCode.Cancelled, "The client went away."));
+            ServerLog.StreamCancelled(logger, transport.StreamId);
+            return (null, new(CallEnd.ClientGone, "The client went away."));
+        }
+        catch (CallEndedException ex)
+        {
+            return (null, ex.Outcome); // a first message the bridge cannot read
         }
 
-        return ApiKeyInterceptor.FindOrRefuse(keys, requests.ApiKey, logger, id, WebSocketCallContext.Path,
-            "The stream carried {0}. This server requires one: send it as \"apiKey\" next to \"config\" in the first message.");
+        var key = keys.Authenticate(requests.ApiKey, transport.StreamId, Path, HowToSend, out var refusal);
+        return (key, refusal);
     }
 
     /// <summary>

@@ -73,8 +73,6 @@ internal sealed class AudioFrontEnd : IDisposable
     /// <summary>Segments whose rows are not all consumed yet, oldest first; the last may still be open.</summary>
     public Queue<FrontEndSegment> Segments => _segments;
 
-    public bool EndpointingEnabled => _endpoint is not null;
-
     public long InputSamples { get; private set; }
 
     /// <summary>16 kHz samples of the whole stream so far.</summary>

@@ -11,7 +11,7 @@ namespace LeaPformer.Streaming.Internal;
 /// Each session goes through exactly the steps it would alone, so its tokens and delays are the same.
 /// </summary>
 /// <remarks>
-/// Used by one thread at a time (<see cref="Translator"/> pools them). Every buffer is allocated up
+/// Used by one thread at a time (<see cref="TranslationEngine"/> pools them). Every buffer is allocated up
 /// front for <see cref="Capacity"/> rows; a tick allocates nothing. Sessions whose states grow (softmax)
 /// and the short encoder step at a segment's end run alone.
 /// </remarks>

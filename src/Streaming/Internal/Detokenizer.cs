@@ -15,8 +15,6 @@ internal sealed class Detokenizer(TokenTable table)
 
     public string Text => _text.ToString();
 
-    public int Length => _text.Length;
-
     /// <returns>The text this token appended (possibly empty).</returns>
     public string Append(int id)
     {

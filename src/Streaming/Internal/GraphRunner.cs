@@ -60,9 +60,6 @@ internal sealed class GraphRunner : IDisposable
 
     public IReadOnlyList<StateSpec> ReadOnlyStates => _spec.ReadOnlyStates;
 
-    /// <summary>For each read-only input, the index of the state of the read-only source it reads.</summary>
-    public IReadOnlyList<int> ReadOnlyMap => _readOnlyMap;
-
     public GraphSpec Spec => _spec;
 
     public void SetInput(int dataIndex, OrtValue value) => _inputs[dataIndex] = value;

@@ -63,9 +63,6 @@ internal sealed class ModelStepper : IDecoderSteps, IDisposable
 
     internal GraphRunner Decoder => _decoder;
 
-    /// <summary>Logits of the last decoder step.</summary>
-    public ReadOnlySpan<float> Logits => _logits;
-
     /// <summary>Floats held in recurrent states: constant over a stream for LeaP bundles.</summary>
     public long StateElementCount => _encoder.States.ElementCount() + _cross.States.ElementCount() + _decoder.States.ElementCount();
 

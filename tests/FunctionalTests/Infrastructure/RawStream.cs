@@ -1,7 +1,6 @@
 using Grpc.Core;
 using Grpc.Net.Client;
 using LeaPformer.Contracts.V1;
-using GrpcTranslator = LeaPformer.Contracts.V1.Translator;
 
 namespace LeaPformer.FunctionalTests.Infrastructure;
 
@@ -40,7 +39,7 @@ public static class RawStream
     public static async Task<(List<StreamingTranslateResponse> Responses, RpcException? Error)> RunAsync(
         GrpcChannel channel, params StreamingTranslateRequest[] messages)
     {
-        var client = new GrpcTranslator.TranslatorClient(channel);
+        var client = new Translator.TranslatorClient(channel);
         using var call = client.StreamingTranslate(deadline: DateTime.UtcNow + TestTimeouts.Stream);
         try
         {
@@ -79,7 +78,7 @@ public static class RawStream
     public static async Task<(List<StreamingTranslateResponse> Responses, RpcException? Error)> PacedAsync(
         GrpcChannel channel, LeaPformer.Client.Audio.PcmAudio audio, TimeSpan limit, int waitK = 3, Action? onFirstAudio = null)
     {
-        var client = new GrpcTranslator.TranslatorClient(channel);
+        var client = new Translator.TranslatorClient(channel);
         using var call = client.StreamingTranslate(deadline: DateTime.UtcNow + TestTimeouts.Stream);
         var reading = ReadAllAsync(call);
         var clock = System.Diagnostics.Stopwatch.StartNew();

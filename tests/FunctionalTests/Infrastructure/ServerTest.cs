@@ -1,6 +1,6 @@
 using Grpc.Net.Client;
 using LeaPformer.Client.Audio;
-using LeaPformer.Client.Streaming;
+using LeaPformer.Client.Translation;
 
 namespace LeaPformer.FunctionalTests.Infrastructure;
 

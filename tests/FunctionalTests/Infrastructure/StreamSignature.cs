@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using LeaPformer.Client.Audio;
-using LeaPformer.Client.Streaming;
-using LeaPformer.Contracts.V1;
+using LeaPformer.Client.Translation;
 
 namespace LeaPformer.FunctionalTests.Infrastructure;
 

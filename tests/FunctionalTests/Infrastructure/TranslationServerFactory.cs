@@ -1,6 +1,6 @@
 using Grpc.Health.V1;
 using Grpc.Net.Client;
-using LeaPformer.Client.Streaming;
+using LeaPformer.Client.Translation;
 using LeaPformer.Server.Internal;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;

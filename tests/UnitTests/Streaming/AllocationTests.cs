@@ -40,8 +40,8 @@ public sealed class AllocationTests(BundleFixture fixture)
     [Fact]
     public void Batched_steps_allocate_nothing()
     {
-        using var translator = new Translator(fixture.Bundle);
-        var sessions = Enumerable.Range(0, 8).Select(_ => translator.CreateSession(new SessionOptions(WaitK: 3))).ToList();
+        using var translator = new TranslationEngine(fixture.Bundle);
+        var sessions = Enumerable.Range(0, 8).Select(_ => translator.CreateSession(new TranslationSessionOptions(WaitK: 3))).ToList();
         try
         {
             foreach (var s in sessions)

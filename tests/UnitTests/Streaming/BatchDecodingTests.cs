@@ -24,7 +24,7 @@ public sealed class BatchDecodingTests(BundleFixture fixture)
     [InlineData(64)]
     public void Batched_sessions_decode_exactly_as_alone(int maxBatchSize)
     {
-        using var translator = new Translator(fixture.Bundle);
+        using var translator = new TranslationEngine(fixture.Bundle);
         var streams = Streams();
 
         // Alone: each stream through Decode, in the same chunks.
@@ -83,9 +83,9 @@ public sealed class BatchDecodingTests(BundleFixture fixture)
     public void Sessions_with_growing_states_fall_back_to_stepping_alone()
     {
         var meta = fixture.Bundle.Metadata;
-        using var translator = new Translator(fixture.Bundle);
+        using var translator = new TranslationEngine(fixture.Bundle);
         var golden = fixture.Goldens[1];
-        using var batchable = translator.CreateSession(new SessionOptions(WaitK: 3));
+        using var batchable = translator.CreateSession(new TranslationSessionOptions(WaitK: 3));
         using var growing = new TranslationSession(fixture.Bundle, new WaitKPolicy(3, meta.PreDecision), 16000, preallocateStates: false);
         Assert.False(growing.Model.CanBatch);
         foreach (var s in new[] { batchable, growing })
@@ -104,8 +104,8 @@ public sealed class BatchDecodingTests(BundleFixture fixture)
     [Fact]
     public void A_session_may_appear_only_once()
     {
-        using var translator = new Translator(fixture.Bundle);
-        using var session = translator.CreateSession(new SessionOptions());
+        using var translator = new TranslationEngine(fixture.Bundle);
+        using var session = translator.CreateSession(new TranslationSessionOptions());
         Assert.Throws<ArgumentException>(() => translator.DecodeBatch([session, session]));
         Assert.Throws<ArgumentOutOfRangeException>(() => translator.DecodeBatch([session], 0));
     }
@@ -113,7 +113,7 @@ public sealed class BatchDecodingTests(BundleFixture fixture)
     [Fact]
     public async Task The_service_batches_concurrent_streams_with_the_same_results()
     {
-        using var translator = new Translator(fixture.Bundle);
+        using var translator = new TranslationEngine(fixture.Bundle);
         var streams = Streams();
         var expected = streams.Select(s => Run(translator, s.Options, s.Audio, s.Chunk).Select(DescribeFully).ToList()).ToList();
 
@@ -143,10 +143,10 @@ public sealed class BatchDecodingTests(BundleFixture fixture)
     [Fact]
     public async Task A_cancelled_call_leaves_the_session_usable()
     {
-        using var translator = new Translator(fixture.Bundle);
+        using var translator = new TranslationEngine(fixture.Bundle);
         await using var service = new BatchDecodingService(translator);
         var golden = fixture.Goldens[0];
-        using var session = translator.CreateSession(new SessionOptions(WaitK: 3));
+        using var session = translator.CreateSession(new TranslationSessionOptions(WaitK: 3));
         var updates = new List<SegmentUpdate>();
         session.AcceptWaveform(golden.Samples);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await service.DecodeAsync(session, updates, new CancellationToken(canceled: true)));
@@ -161,9 +161,9 @@ public sealed class BatchDecodingTests(BundleFixture fixture)
     [Fact]
     public async Task One_call_at_a_time_per_session_and_none_after_dispose()
     {
-        using var translator = new Translator(fixture.Bundle);
+        using var translator = new TranslationEngine(fixture.Bundle);
         var service = new BatchDecodingService(translator, new BatchDecodingOptions { MaxWait = TimeSpan.FromMilliseconds(200), MaxBatchSize = 8 });
-        using var session = translator.CreateSession(new SessionOptions(WaitK: 3));
+        using var session = translator.CreateSession(new TranslationSessionOptions(WaitK: 3));
         session.AcceptWaveform(fixture.Goldens[0].Samples);
         var first = service.DecodeAsync(session, []);
         Assert.Throws<InvalidOperationException>(() => service.DecodeAsync(session, []));
@@ -173,23 +173,23 @@ public sealed class BatchDecodingTests(BundleFixture fixture)
     }
 
     /// <summary>Streams at different points: different audio, k, chunk sizes and lengths, with and without endpointing.</summary>
-    private List<(SessionOptions Options, float[] Audio, int Chunk)> Streams()
+    private List<(TranslationSessionOptions Options, float[] Audio, int Chunk)> Streams()
     {
         var g = fixture.Goldens;
         var multi = Concat(PadToFrames(g[0].Samples), Silence(1500), PadToFrames(g[1].Samples), Silence(1300), g[2].Samples);
         return
         [
-            (new SessionOptions(WaitK: 3), g[0].Samples, 1600),
-            (new SessionOptions(WaitK: 5), g[1].Samples, 3000),
-            (new SessionOptions(WaitK: 1), Concat(Silence(700), g[2].Samples), 1111),
-            (new SessionOptions(WaitK: SessionOptions.Offline), g[2].Samples, 4000),
-            (new SessionOptions(WaitK: 2) { Endpoint = Exact }, multi, 2500),
-            (new SessionOptions(WaitK: 4) { Endpoint = EndpointOptions.Default }, Concat(Silence(300), multi), 1600),
-            (new SessionOptions(WaitK: 3, InputSampleRate: 16000) { Endpoint = Exact with { MaxSegmentMs = 1500 } }, g[1].Samples, 800),
+            (new TranslationSessionOptions(WaitK: 3), g[0].Samples, 1600),
+            (new TranslationSessionOptions(WaitK: 5), g[1].Samples, 3000),
+            (new TranslationSessionOptions(WaitK: 1), Concat(Silence(700), g[2].Samples), 1111),
+            (new TranslationSessionOptions(WaitK: TranslationSessionOptions.Offline), g[2].Samples, 4000),
+            (new TranslationSessionOptions(WaitK: 2) { Endpoint = Exact }, multi, 2500),
+            (new TranslationSessionOptions(WaitK: 4) { Endpoint = EndpointOptions.Default }, Concat(Silence(300), multi), 1600),
+            (new TranslationSessionOptions(WaitK: 3, InputSampleRate: 16000) { Endpoint = Exact with { MaxSegmentMs = 1500 } }, g[1].Samples, 800),
 
             // The runaway guard, far tighter than its default, cuts segments every 1.4 s of audio.
-            (new SessionOptions(WaitK: 3) { RunawayGuard = TightGuard }, g[1].Samples, 1000),
-            (new SessionOptions(WaitK: 2) { Endpoint = EndpointOptions.Default, RunawayGuard = TightGuard }, Concat(Silence(300), multi), 1600),
+            (new TranslationSessionOptions(WaitK: 3) { RunawayGuard = TightGuard }, g[1].Samples, 1000),
+            (new TranslationSessionOptions(WaitK: 2) { Endpoint = EndpointOptions.Default, RunawayGuard = TightGuard }, Concat(Silence(300), multi), 1600),
         ];
     }
 }

@@ -9,15 +9,15 @@ public sealed class DecodeParityTests(BundleFixture fixture)
     [Theory]
     [InlineData(3)]
     [InlineData(5)]
-    [InlineData(SessionOptions.Offline)]
+    [InlineData(TranslationSessionOptions.Offline)]
     public void Session_decodes_match_pytorch_tokens_and_delays(int k)
     {
-        using var translator = new Translator(fixture.Bundle);
+        using var translator = new TranslationEngine(fixture.Bundle);
         foreach (var golden in fixture.Goldens)
         {
             var expected = golden.Decodes.SingleOrDefault(d => d.K == k)
                 ?? throw new InvalidOperationException($"{golden.Name}.json has no decode for k = {k}.");
-            using var session = translator.CreateSession(new SessionOptions(WaitK: k));
+            using var session = translator.CreateSession(new TranslationSessionOptions(WaitK: k));
             var updates = new List<SegmentUpdate>();
             session.AcceptLinear16(golden.Pcm);
             session.InputFinished();
@@ -32,10 +32,10 @@ public sealed class DecodeParityTests(BundleFixture fixture)
 
     [Theory]
     [InlineData(3)]
-    [InlineData(SessionOptions.Offline)]
+    [InlineData(TranslationSessionOptions.Offline)]
     public void Chunking_does_not_change_tokens_delays_or_updates(int k)
     {
-        using var translator = new Translator(fixture.Bundle);
+        using var translator = new TranslationEngine(fixture.Bundle);
         foreach (var golden in fixture.Goldens)
         {
             var reference = Run(translator, golden, k, golden.Pcm.Length);
@@ -52,9 +52,9 @@ public sealed class DecodeParityTests(BundleFixture fixture)
     [Fact]
     public void Updates_grow_token_by_token_and_end_with_one_final()
     {
-        using var translator = new Translator(fixture.Bundle);
+        using var translator = new TranslationEngine(fixture.Bundle);
         var golden = fixture.Goldens[0];
-        using var session = translator.CreateSession(new SessionOptions(WaitK: 3));
+        using var session = translator.CreateSession(new TranslationSessionOptions(WaitK: 3));
         var updates = new List<SegmentUpdate>();
         for (int start = 0; start < golden.Pcm.Length; start += 3200)
         {
@@ -83,9 +83,9 @@ public sealed class DecodeParityTests(BundleFixture fixture)
         Assert.All(updates[^1].Tokens, t => Assert.Equal(fixture.Bundle.Tokens[t.Id], t.Piece));
     }
 
-    private static (int[] Tokens, double[] Delays, string[] Texts) Run(Translator translator, Golden golden, int k, int chunkBytes)
+    private static (int[] Tokens, double[] Delays, string[] Texts) Run(TranslationEngine translator, Golden golden, int k, int chunkBytes)
     {
-        using var session = translator.CreateSession(new SessionOptions(WaitK: k));
+        using var session = translator.CreateSession(new TranslationSessionOptions(WaitK: k));
         var updates = new List<SegmentUpdate>();
         for (int start = 0; start < golden.Pcm.Length; start += chunkBytes)
         {

@@ -24,13 +24,13 @@ public sealed class EndpointTests(BundleFixture fixture)
     [Theory]
     [InlineData(3)]
     [InlineData(5)]
-    [InlineData(SessionOptions.Offline)]
+    [InlineData(TranslationSessionOptions.Offline)]
     public void Utterances_separated_by_silence_decode_exactly_as_each_alone(int k)
     {
-        using var translator = new Translator(fixture.Bundle);
+        using var translator = new TranslationEngine(fixture.Bundle);
         var utterances = fixture.Goldens.Select(g => PadToFrames(g.Samples)).ToArray();
         var stream = Concat([.. utterances.SelectMany(u => new[] { u, Silence(2000) })]);
-        var options = new SessionOptions(WaitK: k) { Endpoint = Exact };
+        var options = new TranslationSessionOptions(WaitK: k) { Endpoint = Exact };
 
         var updates = Run(translator, options, stream, chunkSamples: 1600);
         var segments = BySegment(updates);
@@ -55,7 +55,7 @@ public sealed class EndpointTests(BundleFixture fixture)
             }
 
             // ...and the same updates, delays included, as a fresh session given only this utterance.
-            var alone = Run(translator, new SessionOptions(WaitK: k), utterances[i], utterances[i].Length);
+            var alone = Run(translator, new TranslationSessionOptions(WaitK: k), utterances[i], utterances[i].Length);
             Assert.Equal(alone.Select(Describe), segments[i].Select(Describe));
             offset += utterances[i].Length + Silence(2000).Length;
         }
@@ -64,9 +64,9 @@ public sealed class EndpointTests(BundleFixture fixture)
     [Fact]
     public void Segments_do_not_depend_on_chunking()
     {
-        using var translator = new Translator(fixture.Bundle);
+        using var translator = new TranslationEngine(fixture.Bundle);
         var stream = Concat([.. fixture.Goldens.SelectMany(g => new[] { Silence(700), g.Samples, Silence(1500) })]);
-        var options = new SessionOptions(WaitK: 3) { Endpoint = EndpointOptions.Default };
+        var options = new TranslationSessionOptions(WaitK: 3) { Endpoint = EndpointOptions.Default };
         var updates = Run(translator, options, stream, stream.Length);
         Assert.Equal(fixture.Goldens.Count, updates.Count(u => u.IsFinal));
         var reference = updates.Select(DescribeFully).ToList();
@@ -79,7 +79,7 @@ public sealed class EndpointTests(BundleFixture fixture)
     [Fact]
     public void Default_endpointing_finds_each_utterance_and_each_segment_decodes_as_its_audio_alone()
     {
-        using var translator = new Translator(fixture.Bundle);
+        using var translator = new TranslationEngine(fixture.Bundle);
         var starts = new List<long>();
         var pieces = new List<float[]>();
         long at = 0;
@@ -94,7 +94,7 @@ public sealed class EndpointTests(BundleFixture fixture)
 
         pieces.Add(Silence(2000));
         var stream = Concat([.. pieces]);
-        var updates = Run(translator, new SessionOptions(WaitK: 3) { Endpoint = EndpointOptions.Default }, stream, 3200);
+        var updates = Run(translator, new TranslationSessionOptions(WaitK: 3) { Endpoint = EndpointOptions.Default }, stream, 3200);
         var segments = BySegment(updates);
 
         Assert.Equal(fixture.Goldens.Count, segments.Count);
@@ -113,7 +113,7 @@ public sealed class EndpointTests(BundleFixture fixture)
 
             // States fully reset: the segment is exactly its own span of the stream decoded alone.
             var span = stream.AsSpan((int)(final.SegmentStartMs * 16), (int)((final.SegmentEndMs - final.SegmentStartMs) * 16)).ToArray();
-            var alone = Run(translator, new SessionOptions(WaitK: 3), span, span.Length);
+            var alone = Run(translator, new TranslationSessionOptions(WaitK: 3), span, span.Length);
             Assert.Equal(alone.Select(Describe), segments[i].Select(Describe));
         }
     }
@@ -122,11 +122,11 @@ public sealed class EndpointTests(BundleFixture fixture)
     public void Rule3_cuts_a_long_segment_at_the_maximum_length()
     {
         const int maxMs = 700;
-        using var translator = new Translator(fixture.Bundle);
+        using var translator = new TranslationEngine(fixture.Bundle);
         var utterance = PadToFrames(fixture.Goldens.MaxBy(g => g.Samples.Length)!.Samples);
         long lengthMs = utterance.Length / 16;
         var stream = Concat(utterance, Silence(2000));
-        var options = new SessionOptions(WaitK: 1) { Endpoint = Exact with { MaxSegmentMs = maxMs } };
+        var options = new TranslationSessionOptions(WaitK: 1) { Endpoint = Exact with { MaxSegmentMs = maxMs } };
         var segments = BySegment(Run(translator, options, stream, 800));
 
         // Cut every 700 ms; the rest ends at the utterance's end, by rule 2 unless it is exactly 700 ms too.
@@ -146,7 +146,7 @@ public sealed class EndpointTests(BundleFixture fixture)
         {
             var final = segment[^1];
             var span = stream[(int)(final.SegmentStartMs * 16)..(int)(final.SegmentEndMs * 16)];
-            var alone = Run(translator, new SessionOptions(WaitK: 1), span, span.Length);
+            var alone = Run(translator, new TranslationSessionOptions(WaitK: 1), span, span.Length);
             Assert.Equal(alone.Select(Describe), segment.Select(Describe));
         }
     }
@@ -154,28 +154,28 @@ public sealed class EndpointTests(BundleFixture fixture)
     [Fact]
     public void Rule1_drops_a_noise_burst_without_output()
     {
-        using var translator = new Translator(fixture.Bundle);
+        using var translator = new TranslationEngine(fixture.Bundle);
         var utterance = PadToFrames(fixture.Goldens[0].Samples);
 
         // 50 ms of tone is under MinSpeechMs (100): after 2.4 s of silence the burst is forgotten.
         var stream = Concat(Silence(1000), Tone(50, -20), Silence(3000), utterance, Silence(2000));
-        var options = new SessionOptions(WaitK: 3) { Endpoint = Exact };
+        var options = new TranslationSessionOptions(WaitK: 3) { Endpoint = Exact };
         var updates = Run(translator, options, stream, 1600);
 
         var segments = BySegment(updates);
         var final = Assert.Single(segments)[^1];
         Assert.Equal(0, final.SegmentIndex);
         Assert.Equal((1000 + 50 + 3000) / 10 * 10, final.SegmentStartMs);
-        var alone = Run(translator, new SessionOptions(WaitK: 3), utterance, utterance.Length);
+        var alone = Run(translator, new TranslationSessionOptions(WaitK: 3), utterance, utterance.Length);
         Assert.Equal(alone.Select(Describe), segments[0].Select(Describe));
     }
 
     [Fact]
     public void Rule2_waits_for_the_trailing_silence()
     {
-        using var translator = new Translator(fixture.Bundle);
+        using var translator = new TranslationEngine(fixture.Bundle);
         var utterance = PadToFrames(fixture.Goldens[0].Samples);
-        using var session = translator.CreateSession(new SessionOptions(WaitK: 3) { Endpoint = Exact });
+        using var session = translator.CreateSession(new TranslationSessionOptions(WaitK: 3) { Endpoint = Exact });
         var updates = new List<SegmentUpdate>();
         session.AcceptWaveform(utterance);
         session.AcceptWaveform(Silence(1190));
@@ -190,10 +190,10 @@ public sealed class EndpointTests(BundleFixture fixture)
     [Fact]
     public void Single_utterance_ends_the_session_after_the_first_segment()
     {
-        using var translator = new Translator(fixture.Bundle);
+        using var translator = new TranslationEngine(fixture.Bundle);
         var first = PadToFrames(fixture.Goldens[0].Samples);
         var stream = Concat(first, Silence(2000), fixture.Goldens[1].Samples, Silence(2000));
-        using var session = translator.CreateSession(new SessionOptions(WaitK: 3) { Endpoint = Exact, SingleUtterance = true });
+        using var session = translator.CreateSession(new TranslationSessionOptions(WaitK: 3) { Endpoint = Exact, SingleUtterance = true });
         var updates = new List<SegmentUpdate>();
         for (int start = 0; start < stream.Length; start += 1600)
         {
@@ -208,16 +208,16 @@ public sealed class EndpointTests(BundleFixture fixture)
         session.InputFinished();
         Assert.Equal(0, session.Decode(updates));
 
-        var alone = Run(translator, new SessionOptions(WaitK: 3), first, first.Length);
+        var alone = Run(translator, new TranslationSessionOptions(WaitK: 3), first, first.Length);
         Assert.Equal(alone.Select(Describe), updates.Select(Describe));
     }
 
     [Fact]
     public void Single_utterance_without_endpoint_options_uses_the_defaults()
     {
-        using var translator = new Translator(fixture.Bundle);
+        using var translator = new TranslationEngine(fixture.Bundle);
         var stream = Concat(fixture.Goldens[0].Samples, Silence(2000), fixture.Goldens[1].Samples);
-        using var session = translator.CreateSession(new SessionOptions(WaitK: 3) { SingleUtterance = true });
+        using var session = translator.CreateSession(new TranslationSessionOptions(WaitK: 3) { SingleUtterance = true });
         var updates = Run(session, stream, 4000);
         Assert.True(Assert.Single(updates, u => u.IsFinal).IsEndOfSingleUtterance);
     }
@@ -225,8 +225,8 @@ public sealed class EndpointTests(BundleFixture fixture)
     [Fact]
     public void Silence_only_gives_no_update_and_completes()
     {
-        using var translator = new Translator(fixture.Bundle);
-        using var session = translator.CreateSession(new SessionOptions() { Endpoint = EndpointOptions.Default });
+        using var translator = new TranslationEngine(fixture.Bundle);
+        using var session = translator.CreateSession(new TranslationSessionOptions() { Endpoint = EndpointOptions.Default });
         var updates = Run(session, Silence(5000), 1600);
         Assert.Empty(updates);
         Assert.True(session.IsCompleted);
@@ -235,23 +235,23 @@ public sealed class EndpointTests(BundleFixture fixture)
     [Fact]
     public void Input_finished_mid_speech_ends_the_segment_like_the_utterance_alone()
     {
-        using var translator = new Translator(fixture.Bundle);
+        using var translator = new TranslationEngine(fixture.Bundle);
         var utterance = PadToFrames(fixture.Goldens[2].Samples);
         var stream = Concat(Silence(500), utterance);
-        var segments = BySegment(Run(translator, new SessionOptions(WaitK: 5) { Endpoint = Exact }, stream, 1000));
+        var segments = BySegment(Run(translator, new TranslationSessionOptions(WaitK: 5) { Endpoint = Exact }, stream, 1000));
         var final = Assert.Single(segments)[^1];
         Assert.Equal(SegmentEndReason.InputFinished, final.EndReason);
         Assert.Equal(500, final.SegmentStartMs);
-        var alone = Run(translator, new SessionOptions(WaitK: 5), utterance, 1000);
+        var alone = Run(translator, new TranslationSessionOptions(WaitK: 5), utterance, 1000);
         Assert.Equal(alone.Select(Describe), segments[0].Select(Describe));
     }
 
     [Fact]
     public void Endpointing_off_keeps_one_segment_with_its_silence()
     {
-        using var translator = new Translator(fixture.Bundle);
+        using var translator = new TranslationEngine(fixture.Bundle);
         var stream = Concat(fixture.Goldens[0].Samples, Silence(3000), fixture.Goldens[1].Samples);
-        var updates = Run(translator, new SessionOptions(WaitK: 3), stream, 1600);
+        var updates = Run(translator, new TranslationSessionOptions(WaitK: 3), stream, 1600);
         var final = Assert.Single(updates, u => u.IsFinal);
         Assert.Equal(SegmentEndReason.InputFinished, final.EndReason);
         Assert.Equal(0, final.SegmentStartMs);
@@ -261,7 +261,7 @@ public sealed class EndpointTests(BundleFixture fixture)
     [Fact]
     public void Resampled_input_is_segmented_too()
     {
-        using var translator = new Translator(fixture.Bundle);
+        using var translator = new TranslationEngine(fixture.Bundle);
         var stream16k = Concat([.. fixture.Goldens.SelectMany(g => new[] { g.Samples, Silence(2000) })]);
         var stream8k = new float[stream16k.Length / 2];
         for (int i = 0; i < stream8k.Length; i++)
@@ -269,7 +269,7 @@ public sealed class EndpointTests(BundleFixture fixture)
             stream8k[i] = stream16k[2 * i]; // golden speech has little energy above 4 kHz to alias
         }
 
-        var updates = Run(translator, new SessionOptions(WaitK: 3, InputSampleRate: 8000) { Endpoint = EndpointOptions.Default }, stream8k, 800);
+        var updates = Run(translator, new TranslationSessionOptions(WaitK: 3, InputSampleRate: 8000) { Endpoint = EndpointOptions.Default }, stream8k, 800);
         Assert.Equal(fixture.Goldens.Count, updates.Count(u => u.IsFinal));
     }
 
@@ -281,10 +281,10 @@ public sealed class EndpointTests(BundleFixture fixture)
     [Fact]
     public void Real_speech_at_minus_45_and_minus_3_dbfs_gives_the_same_segments_with_output()
     {
-        using var translator = new Translator(fixture.Bundle);
+        using var translator = new TranslationEngine(fixture.Bundle);
         float[] Stream(float[] clip) => Concat(Silence(1000), clip, Silence(2000), clip, Silence(2000));
         SegmentUpdate[] Finals(float[] clip, EndpointOptions endpoint)
-            => [.. Run(translator, new SessionOptions(WaitK: 3) { Endpoint = endpoint }, Stream(clip), 1600).Where(u => u.IsFinal)];
+            => [.. Run(translator, new TranslationSessionOptions(WaitK: 3) { Endpoint = endpoint }, Stream(clip), 1600).Where(u => u.IsFinal)];
 
         var loud = Finals(RealSpeech.Loud, EndpointOptions.Default);
         var quiet = Finals(RealSpeech.Quiet, EndpointOptions.Default);
@@ -311,12 +311,12 @@ public sealed class EndpointTests(BundleFixture fixture)
     [Fact]
     public void Silero_finds_the_same_two_segments_at_every_level()
     {
-        using var translator = new Translator(fixture.Bundle);
+        using var translator = new TranslationEngine(fixture.Bundle);
         using var silero = SileroVadModel.Load(SileroVadTests.ModelPath);
         var endpoint = EndpointOptions.Default with { SileroVad = silero };
         float[] Stream(float[] clip) => Concat(Silence(1000), clip, Silence(2000), clip, Silence(2000));
         SegmentUpdate[] Finals(float[] clip)
-            => [.. Run(translator, new SessionOptions(WaitK: 3) { Endpoint = endpoint }, Stream(clip), 1600).Where(u => u.IsFinal)];
+            => [.. Run(translator, new TranslationSessionOptions(WaitK: 3) { Endpoint = endpoint }, Stream(clip), 1600).Where(u => u.IsFinal)];
 
         var loud = Finals(RealSpeech.Loud);
         var quiet = Finals(RealSpeech.Quiet);
@@ -352,8 +352,8 @@ public sealed class EndpointTests(BundleFixture fixture)
             "Rule2MinTrailingSilenceMs" => EndpointOptions.Default with { Rule2MinTrailingSilenceMs = 0 },
             _ => EndpointOptions.Default with { MaxSegmentMs = 0 },
         };
-        using var translator = new Translator(fixture.Bundle);
-        var e = Assert.Throws<ArgumentOutOfRangeException>(() => translator.CreateSession(new SessionOptions() { Endpoint = bad }));
+        using var translator = new TranslationEngine(fixture.Bundle);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => translator.CreateSession(new TranslationSessionOptions() { Endpoint = bad }));
         Assert.Equal(field, e.ParamName);
     }
 

@@ -28,8 +28,8 @@ public sealed class LongStreamTests(BundleFixture fixture, ITestOutputHelper out
         int blocks = (int)Math.Ceiling(length.TotalSeconds / blockSeconds);
         int warmup = Math.Min(5, blocks / 2);
 
-        using var translator = new Translator(fixture.Bundle);
-        using var session = translator.CreateSession(new SessionOptions(WaitK: 3) { Endpoint = EndpointOptions.Default });
+        using var translator = new TranslationEngine(fixture.Bundle);
+        using var session = translator.CreateSession(new TranslationSessionOptions(WaitK: 3) { Endpoint = EndpointOptions.Default });
         long stateElements = session.StateElementCount;
         var updates = new List<SegmentUpdate>(256);
         var chunk = new float[1600]; // 100 ms

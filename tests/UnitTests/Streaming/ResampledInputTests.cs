@@ -16,10 +16,10 @@ public sealed class ResampledInputTests(BundleFixture fixture)
         var other = ResamplerTests.Resample(golden.Samples, 16000, rate, chunk: 4000);
         Assert.Equal((long)Math.Ceiling(golden.Samples.Length * (double)rate / 16000), other.Length);
 
-        using var translator = new Translator(fixture.Bundle);
+        using var translator = new TranslationEngine(fixture.Bundle);
         // Without the runaway guard: on speech band-limited to 4 kHz the model repeats itself, and a guard cut
         // would start a new segment, whose frames are all FramesRead counts.
-        using var session = translator.CreateSession(new SessionOptions(WaitK: 3, InputSampleRate: rate) { RunawayGuard = RunawayGuardOptions.Disabled });
+        using var session = translator.CreateSession(new TranslationSessionOptions(WaitK: 3, InputSampleRate: rate) { RunawayGuard = RunawayGuardOptions.Disabled });
         for (int start = 0; start < other.Length; start += 1000)
         {
             session.AcceptWaveform(other.AsSpan(start, Math.Min(1000, other.Length - start)));

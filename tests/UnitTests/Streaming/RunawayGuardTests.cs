@@ -17,9 +17,9 @@ public sealed class RunawayGuardTests(BundleFixture fixture)
     [Fact]
     public void A_cut_segment_ends_where_the_model_read_and_the_rest_is_the_next_segment()
     {
-        using var translator = new Translator(fixture.Bundle);
+        using var translator = new TranslationEngine(fixture.Bundle);
         var audio = fixture.Goldens[1].Samples;
-        var options = new SessionOptions(WaitK: 3) { RunawayGuard = Tight };
+        var options = new TranslationSessionOptions(WaitK: 3) { RunawayGuard = Tight };
         var finals = Run(translator, options, audio, 1600).Where(u => u.IsFinal).ToList();
 
         Assert.True(finals.Count >= 2, string.Join(" | ", finals.Select(DescribeFully)));
@@ -53,9 +53,9 @@ public sealed class RunawayGuardTests(BundleFixture fixture)
             return;
         }
 
-        using var translator = new Translator(fixture.Bundle);
+        using var translator = new TranslationEngine(fixture.Bundle);
         var audio = fixture.Goldens[1].Samples;
-        var options = new SessionOptions(WaitK: 3) { RunawayGuard = Tight };
+        var options = new TranslationSessionOptions(WaitK: 3) { RunawayGuard = Tight };
         var segments = Run(translator, options, audio, 1600).GroupBy(u => u.SegmentIndex).Select(g => g.ToList()).ToList();
 
         var cutMs = segments[0][^1].SegmentEndMs;
@@ -69,10 +69,10 @@ public sealed class RunawayGuardTests(BundleFixture fixture)
     [InlineData(true)]
     public void Cuts_do_not_depend_on_chunking(bool endpointing)
     {
-        using var translator = new Translator(fixture.Bundle);
+        using var translator = new TranslationEngine(fixture.Bundle);
         var g = fixture.Goldens;
         var audio = Concat(Silence(500), g[0].Samples, Silence(1800), g[1].Samples, Silence(1800), g[2].Samples, Silence(1500));
-        var options = new SessionOptions(WaitK: 3) { RunawayGuard = Tight, Endpoint = endpointing ? EndpointOptions.Default : EndpointOptions.Disabled };
+        var options = new TranslationSessionOptions(WaitK: 3) { RunawayGuard = Tight, Endpoint = endpointing ? EndpointOptions.Default : EndpointOptions.Disabled };
 
         var reference = Run(translator, options, audio, audio.Length).Select(DescribeFully).ToList();
         Assert.Contains(reference, u => u.Contains(nameof(SegmentEndReason.RunawayTokens), StringComparison.Ordinal));
@@ -85,10 +85,10 @@ public sealed class RunawayGuardTests(BundleFixture fixture)
     [Fact]
     public void Cuts_leave_the_endpointers_segments_where_they_were()
     {
-        using var translator = new Translator(fixture.Bundle);
+        using var translator = new TranslationEngine(fixture.Bundle);
         var g = fixture.Goldens;
         var audio = Concat(Silence(500), g[0].Samples, Silence(1800), g[1].Samples, Silence(1800), g[2].Samples, Silence(1500));
-        var endpointed = new SessionOptions(WaitK: 3) { Endpoint = EndpointOptions.Default };
+        var endpointed = new TranslationSessionOptions(WaitK: 3) { Endpoint = EndpointOptions.Default };
 
         var free = Run(translator, endpointed with { RunawayGuard = RunawayGuardOptions.Disabled }, audio, 1600).Where(u => u.IsFinal).ToList();
         var cut = Run(translator, endpointed with { RunawayGuard = Tight }, audio, 1600).Where(u => u.IsFinal).ToList();
@@ -117,8 +117,8 @@ public sealed class RunawayGuardTests(BundleFixture fixture)
     [Fact]
     public void A_single_utterance_ends_at_the_first_cut()
     {
-        using var translator = new Translator(fixture.Bundle);
-        using var session = translator.CreateSession(new SessionOptions(WaitK: 3) { RunawayGuard = Tight, SingleUtterance = true });
+        using var translator = new TranslationEngine(fixture.Bundle);
+        using var session = translator.CreateSession(new TranslationSessionOptions(WaitK: 3) { RunawayGuard = Tight, SingleUtterance = true });
         var updates = Run(session, Concat(fixture.Goldens[1].Samples, Silence(2000), fixture.Goldens[0].Samples), 1600);
 
         var final = Assert.Single(updates, u => u.IsFinal);
@@ -130,12 +130,12 @@ public sealed class RunawayGuardTests(BundleFixture fixture)
     [Fact]
     public void The_default_guard_leaves_the_golden_decodes_alone()
     {
-        using var translator = new Translator(fixture.Bundle);
+        using var translator = new TranslationEngine(fixture.Bundle);
         foreach (var golden in fixture.Goldens)
         {
             foreach (var decode in golden.Decodes)
             {
-                var updates = Run(translator, new SessionOptions(WaitK: decode.K) { RunawayGuard = RunawayGuardOptions.Default }, golden.Samples, 1600);
+                var updates = Run(translator, new TranslationSessionOptions(WaitK: decode.K) { RunawayGuard = RunawayGuardOptions.Default }, golden.Samples, 1600);
                 var final = Assert.Single(updates, u => u.IsFinal);
                 Assert.Equal(decode.Tokens, final.Tokens.Select(t => t.Id));
                 Assert.Equal(SegmentEndReason.InputFinished, final.EndReason);
@@ -157,8 +157,8 @@ public sealed class RunawayGuardTests(BundleFixture fixture)
             "MaxNgramRepeats" => RunawayGuardOptions.Default with { MaxNgramRepeats = 0 },
             _ => RunawayGuardOptions.Default with { MaxNgramLength = 0 },
         };
-        using var translator = new Translator(fixture.Bundle);
-        var e = Assert.Throws<ArgumentOutOfRangeException>(() => translator.CreateSession(new SessionOptions { RunawayGuard = bad }));
+        using var translator = new TranslationEngine(fixture.Bundle);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => translator.CreateSession(new TranslationSessionOptions { RunawayGuard = bad }));
         Assert.Equal(field, e.ParamName);
     }
 }

@@ -10,10 +10,10 @@ public sealed class TranslationSessionTests(BundleFixture fixture)
     [Fact]
     public void Wait_k_zero_means_the_model_default()
     {
-        using var translator = new Translator(fixture.Bundle);
-        using var session = translator.CreateSession(new SessionOptions());
+        using var translator = new TranslationEngine(fixture.Bundle);
+        using var session = translator.CreateSession(new TranslationSessionOptions());
         Assert.Equal(fixture.Bundle.Metadata.DefaultK, session.WaitK);
-        using var offline = translator.CreateSession(new SessionOptions(WaitK: -1));
+        using var offline = translator.CreateSession(new TranslationSessionOptions(WaitK: -1));
         Assert.Equal(-1, offline.WaitK);
     }
 
@@ -24,15 +24,15 @@ public sealed class TranslationSessionTests(BundleFixture fixture)
     [InlineData(5, 48001)]
     public void Out_of_range_options_are_rejected(int k, int rate)
     {
-        using var translator = new Translator(fixture.Bundle);
-        Assert.Throws<ArgumentOutOfRangeException>(() => translator.CreateSession(new SessionOptions(k, rate)));
+        using var translator = new TranslationEngine(fixture.Bundle);
+        Assert.Throws<ArgumentOutOfRangeException>(() => translator.CreateSession(new TranslationSessionOptions(k, rate)));
     }
 
     [Fact]
     public void Malformed_audio_is_rejected()
     {
-        using var translator = new Translator(fixture.Bundle);
-        using var session = translator.CreateSession(new SessionOptions());
+        using var translator = new TranslationEngine(fixture.Bundle);
+        using var session = translator.CreateSession(new TranslationSessionOptions());
         Assert.Throws<ArgumentException>(() => session.AcceptLinear16(new byte[3]));
         Assert.Throws<ArgumentException>(() => session.AcceptFloat32(new byte[6]));
         Assert.Throws<ArgumentException>(() => session.AcceptFloat32(MemoryMarshal.AsBytes<float>([0.1f, float.NaN])));
@@ -44,9 +44,9 @@ public sealed class TranslationSessionTests(BundleFixture fixture)
     public void Float32_and_linear16_input_decode_alike()
     {
         var golden = fixture.Goldens[0];
-        using var translator = new Translator(fixture.Bundle);
-        using var a = translator.CreateSession(new SessionOptions(WaitK: 3));
-        using var b = translator.CreateSession(new SessionOptions(WaitK: 3));
+        using var translator = new TranslationEngine(fixture.Bundle);
+        using var a = translator.CreateSession(new TranslationSessionOptions(WaitK: 3));
+        using var b = translator.CreateSession(new TranslationSessionOptions(WaitK: 3));
         a.AcceptLinear16(golden.Pcm);
         b.AcceptFloat32(MemoryMarshal.AsBytes(golden.Samples.AsSpan()));
         a.InputFinished();
@@ -60,8 +60,8 @@ public sealed class TranslationSessionTests(BundleFixture fixture)
     [Fact]
     public void Audio_after_input_finished_is_refused()
     {
-        using var translator = new Translator(fixture.Bundle);
-        using var session = translator.CreateSession(new SessionOptions());
+        using var translator = new TranslationEngine(fixture.Bundle);
+        using var session = translator.CreateSession(new TranslationSessionOptions());
         session.InputFinished();
         Assert.Throws<InvalidOperationException>(() => session.AcceptWaveform(new float[10]));
     }
@@ -69,8 +69,8 @@ public sealed class TranslationSessionTests(BundleFixture fixture)
     [Fact]
     public void No_audio_still_ends_with_a_final_update()
     {
-        using var translator = new Translator(fixture.Bundle);
-        using var session = translator.CreateSession(new SessionOptions());
+        using var translator = new TranslationEngine(fixture.Bundle);
+        using var session = translator.CreateSession(new TranslationSessionOptions());
         var updates = new List<SegmentUpdate>();
         session.InputFinished();
         session.Decode(updates);
@@ -83,8 +83,8 @@ public sealed class TranslationSessionTests(BundleFixture fixture)
     {
         Assert.True(fixture.Bundle.Metadata.HasFixedSizeStates, "the test bundle should use LeaP attention");
         var golden = fixture.Goldens[0];
-        using var translator = new Translator(fixture.Bundle);
-        using var session = translator.CreateSession(new SessionOptions(WaitK: 3));
+        using var translator = new TranslationEngine(fixture.Bundle);
+        using var session = translator.CreateSession(new TranslationSessionOptions(WaitK: 3));
         long before = session.StateElementCount;
         for (int i = 0; i < 3; i++)
         {
@@ -99,8 +99,8 @@ public sealed class TranslationSessionTests(BundleFixture fixture)
     [Fact]
     public void Disposed_sessions_refuse_work_and_dispose_twice_safely()
     {
-        using var translator = new Translator(fixture.Bundle);
-        var session = translator.CreateSession(new SessionOptions());
+        using var translator = new TranslationEngine(fixture.Bundle);
+        var session = translator.CreateSession(new TranslationSessionOptions());
         session.Dispose();
         session.Dispose();
         Assert.Throws<ObjectDisposedException>(() => session.AcceptWaveform(new float[10]));
@@ -111,11 +111,11 @@ public sealed class TranslationSessionTests(BundleFixture fixture)
     public void Sessions_on_many_threads_give_the_same_result()
     {
         var golden = fixture.Goldens[0];
-        using var translator = new Translator(fixture.Bundle);
+        using var translator = new TranslationEngine(fixture.Bundle);
         var results = new int[4][];
         Parallel.For(0, results.Length, i =>
         {
-            using var session = translator.CreateSession(new SessionOptions(WaitK: 3));
+            using var session = translator.CreateSession(new TranslationSessionOptions(WaitK: 3));
             session.AcceptLinear16(golden.Pcm);
             session.InputFinished();
             session.Decode([]);

@@ -64,7 +64,7 @@ internal static class TestAudio
         return updates;
     }
 
-    public static List<SegmentUpdate> Run(Translator translator, SessionOptions options, float[] audio, int chunkSamples)
+    public static List<SegmentUpdate> Run(TranslationEngine translator, TranslationSessionOptions options, float[] audio, int chunkSamples)
     {
         using var session = translator.CreateSession(options);
         return Run(session, audio, chunkSamples);

@@ -9,7 +9,7 @@ namespace LeaPformer.Streaming;
 /// steps many of them together (<see cref="DecodeBatch"/>). One per process; thread-safe. Does not
 /// own the bundle.
 /// </summary>
-public sealed class Translator(ModelBundle bundle) : IDisposable
+public sealed class TranslationEngine(ModelBundle bundle) : IDisposable
 {
     /// <summary>Sessions per ONNX call when <see cref="DecodeBatch"/> is not told otherwise.</summary>
     public const int DefaultMaxBatchSize = 32;
@@ -24,16 +24,16 @@ public sealed class Translator(ModelBundle bundle) : IDisposable
     public ModelBundle Bundle { get; } = bundle ?? throw new ArgumentNullException(nameof(bundle));
 
     /// <exception cref="ArgumentOutOfRangeException">k outside [k_min, k_max] (0 = default, -1 = offline), a sample rate outside 8000..48000 Hz, or a bad endpoint or runaway guard option.</exception>
-    public TranslationSession CreateSession(SessionOptions options)
+    public TranslationSession CreateSession(TranslationSessionOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         ObjectDisposedException.ThrowIf(_disposed, this);
         var m = Bundle.Metadata;
         int k = ResolveK(options.WaitK, m);
-        if (options.InputSampleRate is < SessionOptions.MinSampleRate or > SessionOptions.MaxSampleRate)
+        if (options.InputSampleRate is < TranslationSessionOptions.MinSampleRate or > TranslationSessionOptions.MaxSampleRate)
         {
             throw new ArgumentOutOfRangeException(
-                nameof(SessionOptions.InputSampleRate), options.InputSampleRate, $"InputSampleRate must be {SessionOptions.MinSampleRate}..{SessionOptions.MaxSampleRate} Hz.");
+                nameof(TranslationSessionOptions.InputSampleRate), options.InputSampleRate, $"InputSampleRate must be {TranslationSessionOptions.MinSampleRate}..{TranslationSessionOptions.MaxSampleRate} Hz.");
         }
 
         var endpoint = options.Endpoint ?? EndpointOptions.Disabled;
@@ -111,12 +111,12 @@ public sealed class Translator(ModelBundle bundle) : IDisposable
 
     private static int ResolveK(int requested, ModelMetadata m)
     {
-        if (requested == SessionOptions.DefaultK)
+        if (requested == TranslationSessionOptions.DefaultK)
         {
             return m.DefaultK;
         }
 
-        if (requested == SessionOptions.Offline)
+        if (requested == TranslationSessionOptions.Offline)
         {
             return WaitKPolicy.Offline;
         }
@@ -124,7 +124,7 @@ public sealed class Translator(ModelBundle bundle) : IDisposable
         if (requested < m.KMin || requested > m.KMax)
         {
             throw new ArgumentOutOfRangeException(
-                nameof(SessionOptions.WaitK), requested, $"WaitK must be {m.KMin}..{m.KMax}, 0 for the model default ({m.DefaultK}) or -1 for offline.");
+                nameof(TranslationSessionOptions.WaitK), requested, $"WaitK must be {m.KMin}..{m.KMax}, 0 for the model default ({m.DefaultK}) or -1 for offline.");
         }
 
         return requested;

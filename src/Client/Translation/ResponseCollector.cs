@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Grpc.Core;
 using LeaPformer.Contracts.V1;
 
-namespace LeaPformer.Client.Streaming;
+namespace LeaPformer.Client.Translation;
 
 /// <summary>The reader side of a stream: gathers responses into segments as they arrive.</summary>
 internal sealed class ResponseCollector(Action<StreamingTranslateResponse>? onResponse)

@@ -3,19 +3,18 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using LeaPformer.Client.Audio;
 using LeaPformer.Contracts.V1;
-using GrpcTranslator = LeaPformer.Contracts.V1.Translator;
 
-namespace LeaPformer.Client.Streaming;
+namespace LeaPformer.Client.Translation;
 
 /// <summary>
 /// Streams audio through StreamingTranslate: a background task reads the responses while
 /// this one writes the config and the audio chunks, half-closes, then awaits the reader
 /// (the grpc-dotnet bidi pattern). Used by the CLI, the functional tests and benchmarks.
 /// </summary>
-public sealed class StreamingTranslationClient(GrpcTranslator.TranslatorClient client)
+public sealed class StreamingTranslationClient(Translator.TranslatorClient client)
 {
     public StreamingTranslationClient(GrpcChannel channel)
-        : this(new GrpcTranslator.TranslatorClient(channel))
+        : this(new Translator.TranslatorClient(channel))
     {
     }
 

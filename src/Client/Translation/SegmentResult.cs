@@ -1,4 +1,4 @@
-namespace LeaPformer.Client.Streaming;
+namespace LeaPformer.Client.Translation;
 
 /// <summary>One segment's translation as received: the latest text and every token so far.</summary>
 public sealed class SegmentResult(int index, long startMs)

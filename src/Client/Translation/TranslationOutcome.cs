@@ -1,6 +1,6 @@
 using LeaPformer.Contracts.V1;
 
-namespace LeaPformer.Client.Streaming;
+namespace LeaPformer.Client.Translation;
 
 /// <summary>Everything a stream returned, in order.</summary>
 public sealed record TranslationOutcome(

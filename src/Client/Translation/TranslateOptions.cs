@@ -1,6 +1,6 @@
 using LeaPformer.Contracts.V1;
 
-namespace LeaPformer.Client.Streaming;
+namespace LeaPformer.Client.Translation;
 
 /// <summary>How one file is streamed.</summary>
 /// <param name="WaitK">Wait-k lag in source units; 0 = the server's default, -1 = offline.</param>

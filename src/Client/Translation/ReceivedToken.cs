@@ -1,4 +1,4 @@
-namespace LeaPformer.Client.Streaming;
+namespace LeaPformer.Client.Translation;
 
 /// <param name="SourceMs">Audio of the segment the server had read when it committed the token (ms).</param>
 /// <param name="ArrivalMs">When the token reached the client, in ms since the first audio was sent

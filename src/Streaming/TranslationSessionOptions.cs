@@ -3,7 +3,7 @@ namespace LeaPformer.Streaming;
 /// <summary>Per-stream options.</summary>
 /// <param name="WaitK">Wait-k lag in source units; 0 = the model's default_k, -1 = offline (read everything, then write).</param>
 /// <param name="InputSampleRate">Hz of the audio given to the session; 8000..48000, resampled to the model's 16 kHz.</param>
-public sealed record SessionOptions(int WaitK = 0, int InputSampleRate = 16000)
+public sealed record TranslationSessionOptions(int WaitK = 0, int InputSampleRate = 16000)
 {
     public const int DefaultK = 0;
 
