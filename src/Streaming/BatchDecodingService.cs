@@ -29,8 +29,7 @@ public sealed class BatchDecodingService : IAsyncDisposable, IDisposable
     public BatchDecodingService(TranslationEngine translator, BatchDecodingOptions? options = null)
     {
         _translator = translator ?? throw new ArgumentNullException(nameof(translator));
-        _options = options ?? new BatchDecodingOptions();
-        _options.Validate();
+        _options = (options ?? new BatchDecodingOptions()).Resolve();
         _queue = Channel.CreateUnbounded<Entry>(new UnboundedChannelOptions { SingleReader = _options.Workers == 1 });
         _workers = new Task[_options.Workers];
         for (int i = 0; i < _workers.Length; i++)

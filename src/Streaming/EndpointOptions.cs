@@ -99,63 +99,39 @@ public sealed record EndpointOptions
     /// <summary>Rule 3: the longest segment; a longer one is cut here, even mid-word.</summary>
     public int MaxSegmentMs { get; init; } = 20000;
 
-    /// <exception cref="ArgumentOutOfRangeException">A value out of range.</exception>
+    /// <summary>
+    /// Every value these options refuse (empty when all are usable), checked whether or not
+    /// <see cref="Enabled"/>: the server validates them at start (single_utterance streams use them
+    /// even when ordinary streams are not segmented); a session refuses them when enabled.
+    /// </summary>
+    public IReadOnlyList<OptionProblem> Problems() => new OptionRules()
+        .Require(double.IsFinite(SpeechThresholdDbfs) && SpeechThresholdDbfs is >= -120 and <= 0,
+            nameof(SpeechThresholdDbfs), SpeechThresholdDbfs, "must be a level in dBFS from -120 to 0")
+        .Require(NoiseMarginDb is not { } margin || (double.IsFinite(margin) && margin is >= 0 and <= 120),
+            nameof(NoiseMarginDb), NoiseMarginDb, "must be 0..120 dB, or empty to use the fixed threshold only;")
+        .Require(SpeechRangeDb is not { } range || (double.IsFinite(range) && range is > 0 and <= 120),
+            nameof(SpeechRangeDb), SpeechRangeDb, "must be more than 0 and at most 120 dB, or empty for no peak rule;")
+        .Require(double.IsFinite(PeakDecayDbPerSecond) && PeakDecayDbPerSecond is >= 0 and <= 1000,
+            nameof(PeakDecayDbPerSecond), PeakDecayDbPerSecond, "must be 0..1000 dB a second")
+        .Require(double.IsFinite(SileroThreshold) && SileroThreshold is > 0 and <= 1,
+            nameof(SileroThreshold), SileroThreshold, "must be a probability above 0 and at most 1")
+        .Require(double.IsFinite(SileroNegThreshold) && SileroNegThreshold >= 0 && SileroNegThreshold <= SileroThreshold,
+            nameof(SileroNegThreshold), SileroNegThreshold, $"must be a probability from 0 to {nameof(SileroThreshold)} ({SileroThreshold})")
+        .Milliseconds(NoiseFloorWindowMs, nameof(NoiseFloorWindowMs), 1)
+        .Milliseconds(LeadingPaddingMs, nameof(LeadingPaddingMs), 0)
+        .Milliseconds(TrailingPaddingMs, nameof(TrailingPaddingMs), 0)
+        .Milliseconds(MinSpeechMs, nameof(MinSpeechMs), 0)
+        .Milliseconds(Rule1MinTrailingSilenceMs, nameof(Rule1MinTrailingSilenceMs), 1)
+        .Milliseconds(Rule2MinTrailingSilenceMs, nameof(Rule2MinTrailingSilenceMs), 1)
+        .Milliseconds(MaxSegmentMs, nameof(MaxSegmentMs), 1)
+        .Problems;
+
+    /// <exception cref="ArgumentOutOfRangeException">A value out of range (ParamName = the property).</exception>
     internal void Validate()
     {
-        if (!Enabled)
+        if (Enabled)
         {
-            return;
-        }
-
-        if (!double.IsFinite(SpeechThresholdDbfs))
-        {
-            throw new ArgumentOutOfRangeException(nameof(SpeechThresholdDbfs), SpeechThresholdDbfs, "The speech threshold must be a finite dBFS value.");
-        }
-
-        if (NoiseMarginDb is { } margin && (!double.IsFinite(margin) || margin < 0))
-        {
-            throw new ArgumentOutOfRangeException(nameof(NoiseMarginDb), margin, "The noise margin must be a finite dB value >= 0, or null.");
-        }
-
-        if (SpeechRangeDb is { } range && (!double.IsFinite(range) || range <= 0))
-        {
-            throw new ArgumentOutOfRangeException(nameof(SpeechRangeDb), range, "The speech range must be a finite dB value > 0, or null.");
-        }
-
-        if (!double.IsFinite(PeakDecayDbPerSecond) || PeakDecayDbPerSecond < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(PeakDecayDbPerSecond), PeakDecayDbPerSecond, "The peak decay must be a finite dB/s value >= 0.");
-        }
-
-        if (!double.IsFinite(SileroThreshold) || SileroThreshold is <= 0 or > 1
-            || !double.IsFinite(SileroNegThreshold) || SileroNegThreshold < 0 || SileroNegThreshold > SileroThreshold)
-        {
-            throw new ArgumentOutOfRangeException(
-                nameof(SileroNegThreshold), SileroNegThreshold, $"The Silero thresholds must satisfy 0 <= {nameof(SileroNegThreshold)} <= {nameof(SileroThreshold)} <= 1 and {nameof(SileroThreshold)} > 0.");
-        }
-
-        Positive(NoiseFloorWindowMs, nameof(NoiseFloorWindowMs));
-        NotNegative(LeadingPaddingMs, nameof(LeadingPaddingMs));
-        NotNegative(TrailingPaddingMs, nameof(TrailingPaddingMs));
-        NotNegative(MinSpeechMs, nameof(MinSpeechMs));
-        Positive(Rule1MinTrailingSilenceMs, nameof(Rule1MinTrailingSilenceMs));
-        Positive(Rule2MinTrailingSilenceMs, nameof(Rule2MinTrailingSilenceMs));
-        Positive(MaxSegmentMs, nameof(MaxSegmentMs));
-    }
-
-    private static void Positive(int value, string name)
-    {
-        if (value <= 0)
-        {
-            throw new ArgumentOutOfRangeException(name, value, $"{name} must be > 0.");
-        }
-    }
-
-    private static void NotNegative(int value, string name)
-    {
-        if (value < 0)
-        {
-            throw new ArgumentOutOfRangeException(name, value, $"{name} must be >= 0.");
+            OptionProblem.ThrowIfAny(Problems());
         }
     }
 }

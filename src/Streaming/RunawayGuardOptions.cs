@@ -45,27 +45,25 @@ public sealed record RunawayGuardOptions
     /// <summary>The longest n-gram (tokens) the repetition rule looks for.</summary>
     public int MaxNgramLength { get; init; } = 4;
 
+    /// <summary>Tokens: far more than any segment holds.</summary>
+    public const int MaxTokens = 100_000;
+
+    /// <summary>Tokens a second: a hundred times what speech needs (a few words a second).</summary>
+    public const double MaxRate = 1000;
+
+    /// <summary>The longest n-gram or the most repeats accepted.</summary>
+    public const int MaxNgram = 64;
+
+    /// <summary>Every value these options refuse (empty when all are usable).</summary>
+    public IReadOnlyList<OptionProblem> Problems() => new OptionRules()
+        .Range(BaseTokens, nameof(BaseTokens), 0, MaxTokens, " tokens")
+        .Require(MaxTokensPerSecond is not { } rate || (double.IsFinite(rate) && rate > 0 && rate <= MaxRate),
+            nameof(MaxTokensPerSecond), MaxTokensPerSecond, $"must be more than 0 and at most {MaxRate} tokens a second, or empty for no rate rule;")
+        .Require(MaxNgramRepeats is not { } repeats || repeats is >= 1 and <= MaxNgram,
+            nameof(MaxNgramRepeats), MaxNgramRepeats, $"must be 1..{MaxNgram}, or empty for no repetition rule;")
+        .Range(MaxNgramLength, nameof(MaxNgramLength), 1, MaxNgram, " tokens")
+        .Problems;
+
     /// <exception cref="ArgumentOutOfRangeException">A value out of range (ParamName = the property).</exception>
-    internal void Validate()
-    {
-        if (BaseTokens < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(BaseTokens), BaseTokens, "BaseTokens must be >= 0.");
-        }
-
-        if (MaxTokensPerSecond is { } rate && (!double.IsFinite(rate) || rate <= 0))
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxTokensPerSecond), rate, "MaxTokensPerSecond must be a finite value > 0, or null.");
-        }
-
-        if (MaxNgramRepeats is < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxNgramRepeats), MaxNgramRepeats, "MaxNgramRepeats must be >= 1, or null.");
-        }
-
-        if (MaxNgramLength < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxNgramLength), MaxNgramLength, "MaxNgramLength must be >= 1.");
-        }
-    }
+    internal void Validate() => OptionProblem.ThrowIfAny(Problems());
 }

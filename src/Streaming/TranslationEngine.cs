@@ -29,12 +29,13 @@ public sealed class TranslationEngine(ModelBundle bundle) : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ObjectDisposedException.ThrowIf(_disposed, this);
         var m = Bundle.Metadata;
-        int k = ResolveK(options.WaitK, m);
-        if (options.InputSampleRate is < TranslationSessionOptions.MinSampleRate or > TranslationSessionOptions.MaxSampleRate)
+        OptionProblem.ThrowIfAny(options.Problems(m, m.DefaultK));
+        int k = options.WaitK switch
         {
-            throw new ArgumentOutOfRangeException(
-                nameof(TranslationSessionOptions.InputSampleRate), options.InputSampleRate, $"InputSampleRate must be {TranslationSessionOptions.MinSampleRate}..{TranslationSessionOptions.MaxSampleRate} Hz.");
-        }
+            TranslationSessionOptions.DefaultK => m.DefaultK,
+            TranslationSessionOptions.Offline => WaitKPolicy.Offline,
+            _ => options.WaitK,
+        };
 
         var endpoint = options.Endpoint ?? EndpointOptions.Disabled;
         if (options.SingleUtterance && !endpoint.Enabled)
@@ -107,27 +108,6 @@ public sealed class TranslationEngine(ModelBundle bundle) : IDisposable
         }
 
         return made;
-    }
-
-    private static int ResolveK(int requested, ModelMetadata m)
-    {
-        if (requested == TranslationSessionOptions.DefaultK)
-        {
-            return m.DefaultK;
-        }
-
-        if (requested == TranslationSessionOptions.Offline)
-        {
-            return WaitKPolicy.Offline;
-        }
-
-        if (requested < m.KMin || requested > m.KMax)
-        {
-            throw new ArgumentOutOfRangeException(
-                nameof(TranslationSessionOptions.WaitK), requested, $"WaitK must be {m.KMin}..{m.KMax}, 0 for the model default ({m.DefaultK}) or -1 for offline.");
-        }
-
-        return requested;
     }
 
     private BatchScheduler Rent(int capacity)

@@ -122,12 +122,12 @@ public sealed class TranslationSession : IDisposable
     internal BatchDecodeRequest? BatchRequest { get; set; }
 
     /// <summary>Little-endian signed 16-bit PCM at <see cref="InputSampleRate"/>.</summary>
-    /// <exception cref="ArgumentException">An odd number of bytes.</exception>
+    /// <exception cref="ArgumentException">An odd number of bytes (the message is meant for the client that sent them).</exception>
     public void AcceptLinear16(ReadOnlySpan<byte> pcm)
     {
         if (pcm.Length % 2 != 0)
         {
-            throw new ArgumentException($"LINEAR16 audio must be whole 2-byte samples; got {pcm.Length} bytes.", nameof(pcm));
+            throw new ArgumentException($"The chunk has {pcm.Length} bytes; LINEAR16 needs whole 2-byte samples in every chunk.");
         }
 
         var samples = Scratch(pcm.Length / 2);
@@ -145,7 +145,7 @@ public sealed class TranslationSession : IDisposable
     {
         if (pcm.Length % 4 != 0)
         {
-            throw new ArgumentException($"FLOAT32 audio must be whole 4-byte samples; got {pcm.Length} bytes.", nameof(pcm));
+            throw new ArgumentException($"The chunk has {pcm.Length} bytes; FLOAT32 needs whole 4-byte samples in every chunk.");
         }
 
         var samples = Scratch(pcm.Length / 4);
@@ -168,7 +168,7 @@ public sealed class TranslationSession : IDisposable
         {
             if (!float.IsFinite(samples[i]))
             {
-                throw new ArgumentException($"Sample {i} of the chunk is {samples[i]}; audio must be finite.", nameof(samples));
+                throw new ArgumentException($"Sample {i} of the chunk is {samples[i]}; samples must be finite (in [-1, 1]).");
             }
         }
 
@@ -329,7 +329,7 @@ public sealed class TranslationSession : IDisposable
         var segment = _frontEnd.Segments.Peek();
         int id = _decoder.Tokens[^1];
         long sourceMs = (long)Math.Floor(_decoder.DelaysMs[^1]);
-        long startMs = segment.StartSample * 1000 / KaldiFbank.SampleRate;
+        long startMs = segment.StartMs;
         string delta = _detokenizer.Append(id);
         _committed.Add(new CommittedToken(id, _bundle.Tokens[id], sourceMs));
         updates.Add(new SegmentUpdate(_segmentIndex, startMs, _detokenizer.Text, delta, _committed.Snapshot(), IsFinal: false)
@@ -348,7 +348,7 @@ public sealed class TranslationSession : IDisposable
     private void FinishSegment(FrontEndSegment segment, List<SegmentUpdate> updates)
     {
         _frontEnd.Segments.Dequeue();
-        long startMs = segment.StartSample * 1000 / KaldiFbank.SampleRate;
+        long startMs = segment.StartMs;
         updates.Add(new SegmentUpdate(_segmentIndex, startMs, _detokenizer.Text, string.Empty, _committed.Snapshot(), IsFinal: true)
         {
             SegmentEndMs = segment.EndSample * 1000 / KaldiFbank.SampleRate,
@@ -373,7 +373,7 @@ public sealed class TranslationSession : IDisposable
     /// </summary>
     private void CutSegment(FrontEndSegment segment, List<SegmentUpdate> updates)
     {
-        long startMs = segment.StartSample * 1000 / KaldiFbank.SampleRate;
+        long startMs = segment.StartMs;
         long cutSample = segment.StartSample + (segment.RowsConsumed * KaldiFbank.WindowShift);
         bool endsSession = _frontEnd.SingleUtterance;
         updates.Add(new SegmentUpdate(_segmentIndex, startMs, _detokenizer.Text, string.Empty, _committed.Snapshot(), IsFinal: true)

@@ -25,4 +25,17 @@ public sealed record TranslationSessionOptions(int WaitK = 0, int InputSampleRat
     /// <see cref="SegmentUpdate.IsEndOfSingleUtterance"/> set.
     /// </summary>
     public bool SingleUtterance { get; init; }
+
+    /// <summary>
+    /// The values a model refuses: <see cref="WaitK"/> outside its k range (0 and -1 aside) and
+    /// <see cref="InputSampleRate"/> outside 8000..48000 Hz. The server checks a stream's config with
+    /// the same rules (under the wire's names: wait_k, sample_rate_hertz).
+    /// </summary>
+    /// <param name="defaultK">What <see cref="DefaultK"/> stands for here (the model's, or the server's own default).</param>
+    public IReadOnlyList<OptionProblem> Problems(ModelMetadata model, int defaultK) => new OptionRules()
+        .Require(WaitK is DefaultK or Offline || (WaitK >= model.KMin && WaitK <= model.KMax), nameof(WaitK), WaitK,
+            $"must be {model.KMin}..{model.KMax} (0 = the default, {defaultK}; {Offline} = offline)")
+        .Require(InputSampleRate is >= MinSampleRate and <= MaxSampleRate, nameof(InputSampleRate), InputSampleRate,
+            $"must be {MinSampleRate}..{MaxSampleRate} Hz")
+        .Problems;
 }

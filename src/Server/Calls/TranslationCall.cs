@@ -94,7 +94,7 @@ internal sealed class TranslationCall(
             return CallOutcome.Completed; // half-closed before any config: nothing to translate
         }
 
-        if (ConfigValidator.ValidateFirst(first, services.Model.Metadata) is { } problem)
+        if (ConfigValidator.ValidateFirst(first, services.Model.Metadata, services.Model.DefaultWaitK) is { } problem)
         {
             throw Invalid(problem);
         }
@@ -173,11 +173,6 @@ internal sealed class TranslationCall(
             if (audio.IsEmpty)
             {
                 continue; // an empty message is ignored, and is no audio for the idle clock
-            }
-
-            if (AudioValidator.Validate(audio.Span, config.Encoding) is { } problem)
-            {
-                throw Invalid(problem);
             }
 
             reader.AudioArrived();

@@ -34,18 +34,13 @@ public static class TranslationServiceExtensions
             .BindConfiguration(AuthOptions.SectionName)
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
-        builder.Services.AddOptions<EndpointingOptions>()
-            .BindConfiguration(EndpointingOptions.SectionName)
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<EndpointingOptions>, EndpointingOptionsValidator>();
-        builder.Services.AddOptions<RunawayOptions>()
-            .BindConfiguration(RunawayOptions.SectionName)
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<RunawayOptions>, RunawayOptionsValidator>();
-        builder.Services.AddOptions<BatchingOptions>()
-            .BindConfiguration(BatchingOptions.SectionName)
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<BatchingOptions>, BatchingOptionsValidator>();
+        // Endpointing, Runaway and Batching: the runtime's options records are bound directly, and
+        // checked by their own rules; the server adds only the keys that are its own.
+        AddCheckedOptions<EndpointOptions>(builder.Services, SpeechDetectorOptions.SectionName, o => o.Problems());
+        AddCheckedOptions<SpeechDetectorOptions>(builder.Services, SpeechDetectorOptions.SectionName, o => o.Problems());
+        AddCheckedOptions<RunawayGuardOptions>(builder.Services, RunawayGuardSection, o => o.Problems());
+        AddCheckedOptions<BatchDecodingOptions>(builder.Services, BatchingOptions.SectionName, o => o.Problems());
+        builder.Services.AddOptions<BatchingOptions>().BindConfiguration(BatchingOptions.SectionName);
 
         builder.Services.AddGrpc(options => options.EnableDetailedErrors = false)
             .AddServiceOptions<TranslatorService>(options =>
@@ -75,7 +70,7 @@ public static class TranslationServiceExtensions
         // streams have ended (ShutdownCoordinator), its workers finish and only then the model goes.
         builder.Services.AddSingleton(services => new BatchDecodingService(
             services.GetRequiredService<LoadedModel>().Engine,
-            services.GetRequiredService<IOptions<BatchingOptions>>().Value.ToBatchDecodingOptions()));
+            services.GetRequiredService<IOptions<BatchDecodingOptions>>().Value));
         builder.Services.AddSingleton(services => new SessionDecoder(
             services.GetRequiredService<IOptions<BatchingOptions>>().Value.Enabled ? services.GetRequiredService<BatchDecodingService>() : null));
         builder.Services.AddSingleton<ModelReadiness>();
@@ -93,6 +88,16 @@ public static class TranslationServiceExtensions
         builder.AddObservability();
         builder.AddWebDemo();
         return builder;
+    }
+
+    /// <summary>The configuration section of <see cref="RunawayGuardOptions"/>.</summary>
+    public const string RunawayGuardSection = "Runaway";
+
+    private static void AddCheckedOptions<T>(IServiceCollection services, string section, Func<T, IReadOnlyList<OptionProblem>> problems)
+        where T : class
+    {
+        services.AddOptions<T>().BindConfiguration(section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<T>>(new OptionProblemsValidator<T>(section, problems));
     }
 
     public static WebApplication MapTranslationService(this WebApplication app)

@@ -6,31 +6,20 @@ namespace LeaPformer.Server.Internal;
 /// <summary>Checks a stream's config against the wire contract and the loaded model.</summary>
 internal static class ConfigValidator
 {
-    /// <summary>wait_k on the wire (and in TranslationSessionOptions) meaning: read the whole input, then translate.</summary>
-    public const int OfflineK = LeaPformer.Streaming.TranslationSessionOptions.Offline;
-
-    public const int MinSampleRate = LeaPformer.Streaming.TranslationSessionOptions.MinSampleRate;
-    public const int MaxSampleRate = LeaPformer.Streaming.TranslationSessionOptions.MaxSampleRate;
-
     /// <summary>A human sentence saying what is wrong with a stream's first message, or null when it carries a usable config.</summary>
-    public static string? ValidateFirst(StreamingTranslateRequest first, ModelMetadata model) => first.StreamingRequestCase switch
+    public static string? ValidateFirst(StreamingTranslateRequest first, ModelMetadata model, int defaultK) => first.StreamingRequestCase switch
     {
-        StreamingTranslateRequest.StreamingRequestOneofCase.Config => Validate(first.Config, model),
+        StreamingTranslateRequest.StreamingRequestOneofCase.Config => Validate(first.Config, model, defaultK),
         StreamingTranslateRequest.StreamingRequestOneofCase.AudioContent => "Audio before config: the first message must carry the config.",
         _ => "An empty first message: the first message must carry the config.",
     };
 
     /// <summary>A human sentence saying what is wrong, or null when the config is usable.</summary>
-    public static string? Validate(StreamingTranslateConfig config, ModelMetadata model)
+    public static string? Validate(StreamingTranslateConfig config, ModelMetadata model, int defaultK)
     {
         if (config.Encoding is not (AudioEncoding.Linear16 or AudioEncoding.Float32))
         {
             return $"encoding must be LINEAR16 or FLOAT32, not {config.Encoding}.";
-        }
-
-        if (config.SampleRateHertz is < MinSampleRate or > MaxSampleRate)
-        {
-            return $"sample_rate_hertz must be between {MinSampleRate} and {MaxSampleRate} Hz, not {config.SampleRateHertz}.";
         }
 
         if (config.AudioChannelCount is not (0 or 1))
@@ -45,9 +34,12 @@ internal static class ConfigValidator
                 $"'{config.SourceLanguageCode}' to '{config.TargetLanguageCode}' is not supported (leave the codes empty for the model's).";
         }
 
-        if (config.WaitK != 0 && config.WaitK != OfflineK && (config.WaitK < model.KMin || config.WaitK > model.KMax))
+        // wait_k and the rate: the runtime's own rules (TranslationSessionOptions), under the wire's names
+        var session = new TranslationSessionOptions(config.WaitK, config.SampleRateHertz);
+        if (session.Problems(model, defaultK).FirstOrDefault() is { } problem)
         {
-            return $"wait_k must be between {model.KMin} and {model.KMax} (0 = the default, {OfflineK} = offline), not {config.WaitK}.";
+            var field = problem.Name == nameof(TranslationSessionOptions.WaitK) ? "wait_k" : "sample_rate_hertz";
+            return $"{field} {problem.Rule}";
         }
 
         return null;

@@ -25,13 +25,13 @@ internal sealed class LoadedSpeechDetector : IDisposable
 
     public static LoadedSpeechDetector Load(IServiceProvider services)
     {
-        var options = services.GetRequiredService<IOptions<EndpointingOptions>>().Value;
+        var options = services.GetRequiredService<IOptions<SpeechDetectorOptions>>().Value;
         var environment = services.GetRequiredService<IHostEnvironment>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LoadedSpeechDetector));
-        if (!string.Equals(options.Detector, EndpointingOptions.SileroDetector, StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(options.Detector, SpeechDetectorOptions.SileroDetector, StringComparison.OrdinalIgnoreCase))
         {
-            ServerLog.SpeechDetectorChosen(logger, EndpointingOptions.EnergyDetector, "level-relative energy rules");
-            return new LoadedSpeechDetector(EndpointingOptions.EnergyDetector, null);
+            ServerLog.SpeechDetectorChosen(logger, SpeechDetectorOptions.EnergyDetector, "level-relative energy rules");
+            return new LoadedSpeechDetector(SpeechDetectorOptions.EnergyDetector, null);
         }
 
         string reason;
@@ -45,8 +45,8 @@ internal sealed class LoadedSpeechDetector : IDisposable
             {
                 var model = SileroVadModel.Load(path);
                 model.WarmUp();
-                ServerLog.SpeechDetectorChosen(logger, EndpointingOptions.SileroDetector, $"Silero VAD v5 from {path}, SHA-256 {model.Sha256}");
-                return new LoadedSpeechDetector(EndpointingOptions.SileroDetector, model);
+                ServerLog.SpeechDetectorChosen(logger, SpeechDetectorOptions.SileroDetector, $"Silero VAD v5 from {path}, SHA-256 {model.Sha256}");
+                return new LoadedSpeechDetector(SpeechDetectorOptions.SileroDetector, model);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
             {
@@ -60,8 +60,8 @@ internal sealed class LoadedSpeechDetector : IDisposable
         }
 
         ServerLog.SileroUnavailable(logger, reason);
-        ServerLog.SpeechDetectorChosen(logger, EndpointingOptions.EnergyDetector, "Silero unavailable");
-        return new LoadedSpeechDetector(EndpointingOptions.EnergyDetector, null);
+        ServerLog.SpeechDetectorChosen(logger, SpeechDetectorOptions.EnergyDetector, "Silero unavailable");
+        return new LoadedSpeechDetector(SpeechDetectorOptions.EnergyDetector, null);
     }
 
     public void Dispose() => Silero?.Dispose();

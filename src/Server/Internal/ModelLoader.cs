@@ -35,7 +35,7 @@ internal static class ModelLoader
         {
             var metadata = bundle.Metadata;
             var defaultK = options.DefaultWaitK ?? metadata.DefaultK;
-            if (defaultK != ConfigValidator.OfflineK && (defaultK < metadata.KMin || defaultK > metadata.KMax))
+            if (defaultK != TranslationSessionOptions.Offline && (defaultK < metadata.KMin || defaultK > metadata.KMax))
             {
                 throw new ModelLoadException(
                     $"Model:DefaultWaitK = {defaultK} is outside the range {metadata.KMin}..{metadata.KMax} of the model in '{directory}' (-1 = offline).");

@@ -1,4 +1,3 @@
-using LeaPformer.Server.Options;
 using LeaPformer.Streaming;
 using Microsoft.Extensions.Options;
 
@@ -10,10 +9,12 @@ namespace LeaPformer.Server.Internal;
 /// rate, endpointing (with the speech detector chosen at start), single utterance, the runaway guard.
 /// </summary>
 internal sealed class SessionFactory(
-    LoadedModel model, LoadedSpeechDetector detector, IOptions<EndpointingOptions> endpointing, IOptions<RunawayOptions> runaway)
+    LoadedModel model, LoadedSpeechDetector detector, IOptions<EndpointOptions> endpointing, IOptions<RunawayGuardOptions> runaway)
 {
-    private readonly EndpointOptions _endpoint = endpointing.Value.ToEndpointOptions(detector.Silero);
-    private readonly RunawayGuardOptions _guard = runaway.Value.ToRunawayGuardOptions();
+    // Enabled in the configuration says whether ordinary streams are segmented; a session that
+    // endpoints at all (single_utterance needs it either way) gets the rules enabled.
+    private readonly EndpointOptions _endpoint = endpointing.Value with { Enabled = true, SileroVad = detector.Silero };
+    private readonly RunawayGuardOptions _guard = runaway.Value;
     private readonly bool _segmentStreams = endpointing.Value.Enabled;
 
     /// <summary>The endpointing a single_utterance stream uses (always enabled).</summary>

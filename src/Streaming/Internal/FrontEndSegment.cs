@@ -17,6 +17,9 @@ internal sealed class FrontEndSegment(long startSample)
     /// <summary>First 16 kHz sample of the model's segment: <see cref="OpenSample"/>, or where a runaway cut left off.</summary>
     public long StartSample { get; private set; } = startSample;
 
+    /// <summary><see cref="StartSample"/> in ms of the stream (whole ms, rounded down): the wire's segment_start_ms.</summary>
+    public long StartMs => StartSample * 1000 / KaldiFbank.SampleRate;
+
     /// <summary>This is what a runaway cut left of the segment.</summary>
     public bool IsRemainder { get; private set; }
 
