@@ -5,14 +5,14 @@ using LeaPformer.Streaming.Internal;
 namespace LeaPformer.Benchmarks;
 
 /// <summary>
-/// One tick of <see cref="Translator.DecodeBatch"/> for N streams: their states stacked along axis N,
+/// One tick of <see cref="TranslationEngine.DecodeBatch"/> for N streams: their states stacked along axis N,
 /// one ONNX call, the new states unstacked into each stream. Time is per tick (N streams); divide by N
 /// for the cost per stream step.
 /// </summary>
 public class BatchedStepBenchmarks
 {
     private ModelBundle _bundle = null!;
-    private Translator _translator = null!;
+    private TranslationEngine _translator = null!;
     private BatchScheduler _scheduler = null!;
     private List<TranslationSession> _sessions = [];
 
@@ -23,11 +23,11 @@ public class BatchedStepBenchmarks
     public void Setup()
     {
         _bundle = BenchBundle.Load();
-        _translator = new Translator(_bundle);
+        _translator = new TranslationEngine(_bundle);
         var audio = BenchBundle.Audio(_bundle, seconds: 1);
         for (int i = 0; i < Streams; i++)
         {
-            var session = _translator.CreateSession(new SessionOptions(WaitK: 3));
+            var session = _translator.CreateSession(new TranslationSessionOptions(WaitK: 3));
             session.AcceptWaveform(audio);
             if (session.Advance(session.Outbox) != TranslationSession.Step.EncoderUnit)
             {

@@ -15,7 +15,7 @@ public class RuntimeOptionsBenchmarks
 {
     private ModelBundle _bundle = null!;
     private ModelStepper _model = null!;
-    private Translator _translator = null!;
+    private TranslationEngine _translator = null!;
     private BatchScheduler _scheduler = null!;
     private List<TranslationSession> _sessions = [];
     private float[] _features = [];
@@ -45,12 +45,12 @@ public class RuntimeOptionsBenchmarks
 
         _model.EncodeAndRead(_features, m.FeatureFramesPerUnit);
 
-        _translator = new Translator(_bundle);
+        _translator = new TranslationEngine(_bundle);
         var audio = BenchBundle.Audio(_bundle, seconds: 1);
         const int streams = 32;
         for (int i = 0; i < streams; i++)
         {
-            var session = _translator.CreateSession(new SessionOptions(WaitK: 3));
+            var session = _translator.CreateSession(new TranslationSessionOptions(WaitK: 3));
             session.AcceptWaveform(audio);
             session.Advance(session.Outbox);
             _sessions.Add(session);

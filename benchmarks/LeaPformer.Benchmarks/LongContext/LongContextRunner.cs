@@ -30,10 +30,10 @@ internal sealed class LongContextRunner(TextWriter log)
         string bundlePath, SpeechTrack track, IReadOnlyList<Checkpoint> checkpoints, int steps, int waitK, double maxSeconds)
     {
         using var bundle = ModelBundle.Load(bundlePath);
-        using var translator = new Translator(bundle);
+        using var translator = new TranslationEngine(bundle);
         string name = bundle.Metadata.ModelName;
         string attention = bundle.Metadata.Attention;
-        using var session = translator.CreateSession(new Streaming.SessionOptions(waitK) { Endpoint = EndpointOptions.Disabled });
+        using var session = translator.CreateSession(new Streaming.TranslationSessionOptions(waitK) { Endpoint = EndpointOptions.Disabled });
         using var runOptions = new RunOptions();
         using var scheduler = bundle.Metadata.HasFixedSizeStates ? new BatchScheduler(bundle, BatchRows) : null;
         var batchRows = Enumerable.Repeat(session, BatchRows).ToList();
