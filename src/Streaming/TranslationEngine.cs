@@ -29,7 +29,7 @@ public sealed class TranslationEngine(ModelBundle bundle) : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ObjectDisposedException.ThrowIf(_disposed, this);
         var m = Bundle.Metadata;
-        OptionProblem.ThrowIfAny(options.Problems(m, m.DefaultK));
+        OptionProblem.ThrowIfAny(options.Problems(m));
         int k = options.WaitK switch
         {
             TranslationSessionOptions.DefaultK => m.DefaultK,

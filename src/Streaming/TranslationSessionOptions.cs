@@ -31,11 +31,10 @@ public sealed record TranslationSessionOptions(int WaitK = 0, int InputSampleRat
     /// <see cref="InputSampleRate"/> outside 8000..48000 Hz. The server checks a stream's config with
     /// the same rules (under the wire's names: wait_k, sample_rate_hertz).
     /// </summary>
-    /// <param name="defaultK">What <see cref="DefaultK"/> stands for here (the model's, or the server's own default).</param>
-    public IReadOnlyList<OptionProblem> Problems(ModelMetadata model, int defaultK) => new OptionRules()
+    public IReadOnlyList<OptionProblem> Problems(ModelMetadata model) => new OptionRules()
         .Require(WaitK is DefaultK or Offline || (WaitK >= model.KMin && WaitK <= model.KMax), nameof(WaitK), WaitK,
-            $"must be {model.KMin}..{model.KMax} (0 = the default, {defaultK}; {Offline} = offline)")
+            $"must be between {model.KMin} and {model.KMax} (0 = the default, {Offline} = offline)")
         .Require(InputSampleRate is >= MinSampleRate and <= MaxSampleRate, nameof(InputSampleRate), InputSampleRate,
-            $"must be {MinSampleRate}..{MaxSampleRate} Hz")
+            $"must be between {MinSampleRate} and {MaxSampleRate} Hz")
         .Problems;
 }

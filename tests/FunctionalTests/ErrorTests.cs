@@ -40,7 +40,7 @@ public sealed class ErrorTests(SharedServer server) : ServerTest(server)
         { "unknown language pair", StatusCode.InvalidArgument },
         { "message over MaxMessageBytes", StatusCode.ResourceExhausted },
         { "empty audio chunks are ignored", StatusCode.OK },
-        { "half-close before config", StatusCode.OK },
+        { "half-close before config", StatusCode.InvalidArgument },
     };
 
     [Theory]
@@ -71,6 +71,7 @@ public sealed class ErrorTests(SharedServer server) : ServerTest(server)
     [InlineData("k above range", "wait_k")]
     [InlineData("unknown language pair", "'fr' to 'de'")]
     [InlineData("message over MaxMessageBytes", "Streaming:MaxMessageBytes")]
+    [InlineData("half-close before config", "The stream ended before its config")]
     public async Task TheSentenceSaysWhatIsWrong(string name, string expected)
     {
         var (_, error) = await RunAsync(Channel, Messages(name));

@@ -147,9 +147,8 @@ public sealed class WebSocketTests(WebDemoServer server) : IClassFixture<WebDemo
         Assert.Contains("403", refused.Message, StringComparison.Ordinal);
 
         await using var ws = await TranslateSocket.ConnectAsync(server.WebAddress, origin: $"http://127.0.0.1:{server.WebPort}");
-        await ws.SendEndAsync(); // half-close before any config: nothing to translate, a normal closure
-        Assert.Empty(await ws.ReadUntilClosedAsync());
-        Assert.Equal(WebSocketCloseStatus.NormalClosure, ws.CloseStatus);
+        await ws.SendEndAsync(); // half-close before any config: INVALID_ARGUMENT, as over gRPC
+        await AssertEndsWithAsync(ws, "INVALID_ARGUMENT", "The stream ended before its config", WebSocketCloseStatus.PolicyViolation);
     }
 
     [Fact]

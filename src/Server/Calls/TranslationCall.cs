@@ -91,10 +91,10 @@ internal sealed class TranslationCall(
 
         if (first is null)
         {
-            return CallOutcome.Completed; // half-closed before any config: nothing to translate
+            throw Invalid("The stream ended before its config: the first message must carry the config.");
         }
 
-        if (ConfigValidator.ValidateFirst(first, services.Model.Metadata, services.Model.DefaultWaitK) is { } problem)
+        if (ConfigValidator.ValidateFirst(first, services.Model.Metadata) is { } problem)
         {
             throw Invalid(problem);
         }

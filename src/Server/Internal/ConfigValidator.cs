@@ -7,15 +7,15 @@ namespace LeaPformer.Server.Internal;
 internal static class ConfigValidator
 {
     /// <summary>A human sentence saying what is wrong with a stream's first message, or null when it carries a usable config.</summary>
-    public static string? ValidateFirst(StreamingTranslateRequest first, ModelMetadata model, int defaultK) => first.StreamingRequestCase switch
+    public static string? ValidateFirst(StreamingTranslateRequest first, ModelMetadata model) => first.StreamingRequestCase switch
     {
-        StreamingTranslateRequest.StreamingRequestOneofCase.Config => Validate(first.Config, model, defaultK),
+        StreamingTranslateRequest.StreamingRequestOneofCase.Config => Validate(first.Config, model),
         StreamingTranslateRequest.StreamingRequestOneofCase.AudioContent => "Audio before config: the first message must carry the config.",
         _ => "An empty first message: the first message must carry the config.",
     };
 
     /// <summary>A human sentence saying what is wrong, or null when the config is usable.</summary>
-    public static string? Validate(StreamingTranslateConfig config, ModelMetadata model, int defaultK)
+    public static string? Validate(StreamingTranslateConfig config, ModelMetadata model)
     {
         if (config.Encoding is not (AudioEncoding.Linear16 or AudioEncoding.Float32))
         {
@@ -36,7 +36,7 @@ internal static class ConfigValidator
 
         // wait_k and the rate: the runtime's own rules (TranslationSessionOptions), under the wire's names
         var session = new TranslationSessionOptions(config.WaitK, config.SampleRateHertz);
-        if (session.Problems(model, defaultK).FirstOrDefault() is { } problem)
+        if (session.Problems(model).FirstOrDefault() is { } problem)
         {
             var field = problem.Name == nameof(TranslationSessionOptions.WaitK) ? "wait_k" : "sample_rate_hertz";
             return $"{field} {problem.Rule}";

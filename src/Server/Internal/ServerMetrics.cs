@@ -65,7 +65,7 @@ internal sealed class ServerMetrics
 
     private Counter Segments { get; }
 
-    private Counter Errors { get; }
+    internal Counter Errors { get; }
 
     public void SessionOpened() => LiveSessions.Set(Interlocked.Increment(ref _liveSessions));
 
