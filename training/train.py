@@ -332,6 +332,92 @@ def pick_device(name: str) -> torch.device:
     return device
 
 
+def write_checkpoint(model, optimizer, params, step: int) -> None:
+    """checkpoint-STEP.pt in --exp-dir (model, optimizer, params); keeps the last --keep-last-k."""
+    path = os.path.join(params.exp_dir, f"checkpoint-{step}.pt")
+    save_checkpoint(path, model, optimizer, params)
+    prune_checkpoints(params.exp_dir, params.keep_last_k)
+    logging.info("saved %s", path)
+
+
+def compute_validation_loss(model, dev_loader, params, step: int) -> dict:
+    """dev_* stats at the default k, logged."""
+    v = validate(model, dev_loader, params)
+    logging.info("step %d dev (k=%d) ce %.3f nll %.3f ctc %.3f token accuracy %.3f",
+                 step, params.default_k, v["ce"], v["nll"], v["ctc"], v["acc"])
+    return {"dev_" + key: val for key, val in v.items()}
+
+
+LOGGED = ("loss", "ce", "nll", "ctc", "kd")
+
+
+def train_one_epoch(params, model, optimizer, train_loader, dev_loader, teacher, rng, epoch: int,
+                    t0: float, acc: dict, last: dict) -> bool:
+    """One pass over train_loader (icefall's train_one_epoch): a step per batch, stats every
+    --log-every-n, validation every --valid-every-n, a checkpoint every --save-every-n.
+    `acc` sums the stats since the last log line (across epochs); `last` gets the latest logged
+    stats. Returns False once training must stop (--num-steps or --max-seconds reached)."""
+    for batch in train_loader:
+        if params.batch_idx_train >= params.num_steps:
+            return False
+        if params.get("max_seconds") and time.time() - t0 > params.max_seconds:
+            logging.info("--max-seconds %.0f reached at step %d", params.max_seconds,
+                         params.batch_idx_train)
+            path = os.path.join(params.exp_dir, f"checkpoint-{params.batch_idx_train}.pt")
+            if params.batch_idx_train % params.save_every_n and not os.path.exists(path):
+                write_checkpoint(model, optimizer, params, params.batch_idx_train)
+            params.num_steps = params.batch_idx_train
+            return False
+        step = params.batch_idx_train + 1
+        for g in optimizer.param_groups:
+            g["lr"] = lr_at(step, params)
+        k = sample_k(params, rng)
+        on_policy = teacher is not None and params.get("on_policy_prob", 0) > 0 and \
+            rng.random() < params.on_policy_prob
+        loss, st = compute_loss(model, batch, params, k, teacher, on_policy)
+        if not math.isfinite(float(loss)):
+            logging.warning("step %d: non-finite loss, batch skipped", step)
+            continue
+        optimizer.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), params.clip_grad)
+        optimizer.step()
+        params.batch_idx_train = step
+        for key in LOGGED:
+            acc[key] += st[key]
+        acc["n"] += 1
+        if step % params.log_every_n == 0 or step == params.num_steps:
+            n = acc["n"]
+            last.clear()
+            last.update({key: acc[key] / n for key in LOGGED})
+            logging.info("epoch %d step %d lr %.2e loss %.3f ce %.3f nll %.3f ctc %.3f kd %.3f "
+                         "(%.1fs)", epoch, step, lr_at(step, params), last["loss"], last["ce"],
+                         last["nll"], last["ctc"], last["kd"], time.time() - t0)
+            acc.update(dict.fromkeys(acc, 0.0))
+        if step % params.valid_every_n == 0 or step == params.num_steps:
+            last.update(compute_validation_loss(model, dev_loader, params, step))
+        if step % params.save_every_n == 0 or step == params.num_steps:
+            write_checkpoint(model, optimizer, params, step)
+    return params.batch_idx_train < params.num_steps
+
+
+def load_resume(params, model, optimizer, device) -> None:
+    """--init-from (matching tensors), then --resume: a checkpoint (model, optimizer and step)
+    or averaged weights (model only; the step count starts again)."""
+    if params.get("init_from"):
+        init_from(model, params.init_from)
+    if not params.resume:
+        return
+    ckpt = torch.load(params.resume, map_location=device)
+    model.load_state_dict(ckpt["model"])
+    if "optimizer" in ckpt:
+        optimizer.load_state_dict(ckpt["optimizer"])
+        params.batch_idx_train = ckpt["params"]["batch_idx_train"]
+        logging.info("resumed %s at step %d", params.resume, params.batch_idx_train)
+    else:
+        logging.info("initialised from averaged weights %s", params.resume)
+
+
 def run(params: AttributeDict) -> dict:
     """Trains; returns the last logged stats. Usable from tests."""
     setup_torch(params.num_threads)
@@ -358,73 +444,17 @@ def run(params: AttributeDict) -> dict:
     opt_cls = torch.optim.AdamW if params.optimizer == "adamw" else torch.optim.Adam
     optimizer = opt_cls(model.parameters(), lr=params.lr, betas=(0.9, 0.98),
                         weight_decay=params.weight_decay)
-    if params.get("init_from"):
-        init_from(model, params.init_from)
-    if params.resume:
-        ckpt = torch.load(params.resume, map_location=device)
-        model.load_state_dict(ckpt["model"])
-        if "optimizer" in ckpt:
-            optimizer.load_state_dict(ckpt["optimizer"])
-            params.batch_idx_train = ckpt["params"]["batch_idx_train"]
-            logging.info("resumed %s at step %d", params.resume, params.batch_idx_train)
-        else:
-            logging.info("initialised from averaged weights %s", params.resume)
+    load_resume(params, model, optimizer, device)
 
     teacher = load_teacher(params.teacher, device) if params.get("teacher") else None
     model.train()
     epoch, last, t0 = 0, {}, time.time()
-    logged = ("loss", "ce", "nll", "ctc", "kd")
-    acc = dict.fromkeys(logged + ("n",), 0.0)
+    acc = dict.fromkeys(LOGGED + ("n",), 0.0)
     while params.batch_idx_train < params.num_steps:
         sampler.set_epoch(epoch)
-        for batch in train_loader:
-            if params.batch_idx_train >= params.num_steps:
-                break
-            if params.get("max_seconds") and time.time() - t0 > params.max_seconds:
-                logging.info("--max-seconds %.0f reached at step %d", params.max_seconds,
-                             params.batch_idx_train)
-                path = os.path.join(params.exp_dir, f"checkpoint-{params.batch_idx_train}.pt")
-                if params.batch_idx_train % params.save_every_n and not os.path.exists(path):
-                    save_checkpoint(path, model, optimizer, params)
-                    prune_checkpoints(params.exp_dir, params.keep_last_k)
-                    logging.info("saved %s", path)
-                params.num_steps = params.batch_idx_train
-                break
-            step = params.batch_idx_train + 1
-            for g in optimizer.param_groups:
-                g["lr"] = lr_at(step, params)
-            k = sample_k(params, rng)
-            on_policy = teacher is not None and params.get("on_policy_prob", 0) > 0 and \
-                rng.random() < params.on_policy_prob
-            loss, st = compute_loss(model, batch, params, k, teacher, on_policy)
-            if not math.isfinite(float(loss)):
-                logging.warning("step %d: non-finite loss, batch skipped", step)
-                continue
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), params.clip_grad)
-            optimizer.step()
-            params.batch_idx_train = step
-            for key in logged:
-                acc[key] += st[key]
-            acc["n"] += 1
-            if step % params.log_every_n == 0 or step == params.num_steps:
-                n = acc["n"]
-                last = {key: acc[key] / n for key in logged}
-                logging.info("epoch %d step %d lr %.2e loss %.3f ce %.3f nll %.3f ctc %.3f kd %.3f "
-                             "(%.1fs)", epoch, step, lr_at(step, params), last["loss"], last["ce"],
-                             last["nll"], last["ctc"], last["kd"], time.time() - t0)
-                acc = {key: 0.0 for key in acc}
-            if step % params.valid_every_n == 0 or step == params.num_steps:
-                v = validate(model, dev_loader, params)
-                last.update({"dev_" + key: val for key, val in v.items()})
-                logging.info("step %d dev (k=%d) ce %.3f nll %.3f ctc %.3f token accuracy %.3f",
-                             step, params.default_k, v["ce"], v["nll"], v["ctc"], v["acc"])
-            if step % params.save_every_n == 0 or step == params.num_steps:
-                path = os.path.join(params.exp_dir, f"checkpoint-{step}.pt")
-                save_checkpoint(path, model, optimizer, params)
-                prune_checkpoints(params.exp_dir, params.keep_last_k)
-                logging.info("saved %s", path)
+        if not train_one_epoch(params, model, optimizer, train_loader, dev_loader, teacher, rng,
+                               epoch, t0, acc, last):
+            break
         epoch += 1
     logging.info("done: %d steps in %.1fs", params.batch_idx_train, time.time() - t0)
     return last

@@ -4,17 +4,20 @@ Writes a copy of one model's weights with some tensors taken from another model.
 
 Usage (from training/), e.g. a LeaP model whose decoder cross-attention queries and keys come
 from the softmax baseline (the start of the Taylor cross-attention run, models/demo-small):
-  /usr/bin/python3 graft.py --base leap.pt --donor ../models/demo-small-softmax/averaged.pt \
+  /usr/bin/python3 local/graft.py --base leap.pt --donor ../models/demo-small-softmax/averaged.pt \
       --pattern 'decoder\\.layers\\.\\d+\\.cross_attn\\.[qk]_proj\\.' --out exp/xtaylor-init.pt
 Writes {"model", "params"} (the base's params), usable with train.py --init-from.
 """
 import argparse
 import logging
+import os
 import re
+import sys
 
 import torch
 
-from leapformer.utils import setup_logger
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from leapformer.utils import setup_logger  # noqa: E402
 
 
 def graft(base: dict, donor: dict, pattern: str) -> list:

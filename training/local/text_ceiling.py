@@ -13,7 +13,7 @@ speech recipe's; decoding is greedy, offline; BLEU is leapformer.metrics.corpus_
 (the same as decode.py).
 
 Usage (from training/):
-  /usr/bin/python3 text_ceiling.py --manifest-dir data/narrow1k/manifests \
+  /usr/bin/python3 local/text_ceiling.py --manifest-dir data/narrow1k/manifests \
       --lang-dir data/narrow1k/lang --exp-dir exp/text-ceiling-n1k --attention leap \
       --num-steps 3000
 Writes: <exp-dir>/hyps.tsv, <exp-dir>/results.txt, <exp-dir>/log/text-ceiling.log.
@@ -25,18 +25,20 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 import argparse
 import logging
 import random
+import sys
 import time
 from typing import Dict, List
 
 import torch
 import torch.nn as nn
 
-from leapformer.data import read_manifest
-from leapformer.metrics import corpus_bleu
-from leapformer.model import label_smoothed_ce
-from leapformer.tokens import BOS_ID, CTC_VOCAB_SIZE, EOS_ID, PAD_ID, encode_chars, load_spm
-from leapformer.utils import AttributeDict, setup_logger, setup_torch
-from train import MODEL_KEYS, add_model_arguments, get_model, get_params, lr_at
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from leapformer.data import read_manifest  # noqa: E402
+from leapformer.metrics import corpus_bleu  # noqa: E402
+from leapformer.model import label_smoothed_ce  # noqa: E402
+from leapformer.tokens import BOS_ID, CTC_VOCAB_SIZE, EOS_ID, PAD_ID, encode_chars, load_spm  # noqa: E402
+from leapformer.utils import AttributeDict, setup_logger, setup_torch  # noqa: E402
+from train import MODEL_KEYS, add_model_arguments, get_model, get_params, lr_at  # noqa: E402
 
 REPEAT = 4  # feature frames per character: one encoder frame per character
 

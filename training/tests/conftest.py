@@ -10,6 +10,7 @@ import torch  # noqa: E402
 
 TRAINING = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, TRAINING)
+sys.path.insert(0, os.path.join(TRAINING, "local"))  # one-off research scripts (graft, text_ceiling)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from leapformer.utils import setup_torch  # noqa: E402
