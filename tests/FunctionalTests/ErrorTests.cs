@@ -38,6 +38,8 @@ public sealed class ErrorTests(SharedServer server) : ServerTest(server)
         { "wrong source language", StatusCode.InvalidArgument },
         { "wrong target language", StatusCode.InvalidArgument },
         { "unknown language pair", StatusCode.InvalidArgument },
+        { "language code of 100 KB", StatusCode.InvalidArgument },
+        { "language code that is no tag", StatusCode.InvalidArgument },
         { "message over MaxMessageBytes", StatusCode.ResourceExhausted },
         { "empty audio chunks are ignored", StatusCode.OK },
         { "half-close before config", StatusCode.InvalidArgument },
@@ -72,6 +74,8 @@ public sealed class ErrorTests(SharedServer server) : ServerTest(server)
     [InlineData("unknown language pair", "'fr' to 'de'")]
     [InlineData("message over MaxMessageBytes", "Streaming:MaxMessageBytes")]
     [InlineData("half-close before config", "The stream ended before its config")]
+    [InlineData("language code of 100 KB", "source_language_code must be a BCP-47 language tag")]
+    [InlineData("language code that is no tag", "target_language_code must be a BCP-47 language tag")]
     public async Task TheSentenceSaysWhatIsWrong(string name, string expected)
     {
         var (_, error) = await RunAsync(Channel, Messages(name));
@@ -133,6 +137,8 @@ public sealed class ErrorTests(SharedServer server) : ServerTest(server)
             "wrong source language" => [Config(source: "fr"), Silence(100)],
             "wrong target language" => [Config(target: "de"), Silence(100)],
             "unknown language pair" => [Config(source: "fr", target: "de"), Silence(100)],
+            "language code of 100 KB" => [Config(source: "en-" + new string('a', 100_000)), Silence(100)],
+            "language code that is no tag" => [Config(target: "es--ES"), Silence(100)],
             "message over MaxMessageBytes" => [Config(), Audio(new byte[1024 * 1024 + 2])],
             "empty audio chunks are ignored" => [Config(), Audio([]), Silence(300), Audio([]), new StreamingTranslateRequest()],
             "half-close before config" => [],

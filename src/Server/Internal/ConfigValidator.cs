@@ -27,6 +27,15 @@ internal static class ConfigValidator
             return $"Only mono audio is supported (audio_channel_count 1), not {config.AudioChannelCount} channels.";
         }
 
+        foreach (var (field, code) in new[] { ("source_language_code", config.SourceLanguageCode), ("target_language_code", config.TargetLanguageCode) })
+        {
+            if (code.Length > 0 && !IsLanguageTag(code))
+            {
+                var shown = code.Length > 40 ? $"{code[..40]}... ({code.Length} characters)" : code;
+                return $"{field} must be a BCP-47 language tag such as \"en\" or \"es-ES\" (at most {MaxLanguageTagLength} characters), or empty for the model's; not '{shown}'.";
+            }
+        }
+
         if (!LanguageMatches(config.SourceLanguageCode, model.SourceLanguage)
             || !LanguageMatches(config.TargetLanguageCode, model.TargetLanguage))
         {
@@ -43,6 +52,25 @@ internal static class ConfigValidator
         }
 
         return null;
+    }
+
+    /// <summary>The longest language tag accepted (RFC 5646 section 4.4.1's advice for implementations).</summary>
+    public const int MaxLanguageTagLength = 35;
+
+    /// <summary>
+    /// A well-formed BCP-47 tag in outline: a primary subtag of 2-8 letters, then subtags of 1-8
+    /// letters or digits, joined by '-'; at most <see cref="MaxLanguageTagLength"/> characters.
+    /// </summary>
+    private static bool IsLanguageTag(string code)
+    {
+        if (code.Length > MaxLanguageTagLength)
+        {
+            return false;
+        }
+
+        var subtags = code.Split('-');
+        return subtags[0].Length is >= 2 and <= 8 && subtags[0].All(char.IsAsciiLetter)
+            && subtags.Skip(1).All(s => s.Length is >= 1 and <= 8 && s.All(char.IsAsciiLetterOrDigit));
     }
 
     /// <summary>Empty means the model's; otherwise BCP-47 primary subtags compare ("en-US" serves "en").</summary>
