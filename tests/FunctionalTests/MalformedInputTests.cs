@@ -41,5 +41,27 @@ public sealed class MalformedInputTests(SharedServer server) : ServerTest(server
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, await Server.HealthAsync(Channel));
     }
 
+    [Theory]
+    [InlineData("not protobuf", "is not a GetModelInfoRequest")]
+    [InlineData("frame cut short", "ended in the middle of its message")]
+    [InlineData("not gzip", "could not be decompressed")]
+    public async Task AGetModelInfoRequestThatIsNotOneIsAnInvalidArgumentNotUnknown(string name, string sentence)
+    {
+        var invalidBefore = Server.Metrics.Errors.WithLabels("GetModelInfo", nameof(StatusCode.InvalidArgument)).Value;
+        var (body, encoding) = name switch
+        {
+            "not protobuf" => (RawGrpcRequest.Frame([0xff, 0xff, 0xff]), null),
+            "frame cut short" => (RawGrpcRequest.Frame(new byte[10])[..8], null),
+            _ => (RawGrpcRequest.Frame("not gzip"u8.ToArray(), compressed: true), (string?)"gzip"),
+        };
+
+        var status = await RawGrpcRequest.SendAsync(Server, "GetModelInfo", body, encoding);
+
+        Assert.Equal(StatusCode.InvalidArgument, status.StatusCode);
+        Assert.Contains(sentence, status.Detail, StringComparison.Ordinal);
+        Assert.Equal(invalidBefore + 1, Server.Metrics.Errors.WithLabels("GetModelInfo", nameof(StatusCode.InvalidArgument)).Value);
+        Assert.Equal(StatusCode.OK, (await RawGrpcRequest.SendAsync(Server, "GetModelInfo", RawGrpcRequest.Frame([]))).StatusCode);
+    }
+
     private double Errors(StatusCode code) => Server.Metrics.Errors.WithLabels("StreamingTranslate", code.ToString()).Value;
 }

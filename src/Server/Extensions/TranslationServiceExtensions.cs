@@ -102,6 +102,7 @@ public static class TranslationServiceExtensions
 
     public static WebApplication MapTranslationService(this WebApplication app)
     {
+        app.UseMiddleware<UnaryRequestGuard>();
         app.MapGrpcService<TranslatorService>();
         app.MapObservability();
         app.MapWebDemo();
