@@ -79,4 +79,30 @@ public sealed class ShutdownTests
         Assert.Empty(factory.Logs.ErrorsSince(0));
         await factory.DisposeAsync();
     }
+
+    [Fact]
+    public async Task DuringTheDrainDelayHealthSaysNotServingAndNewStreamsGetASentence()
+    {
+        var drain = TimeSpan.FromSeconds(2);
+        var factory = new TranslationServerFactory(new Dictionary<string, string> { ["Streaming:ShutdownDrainDelay"] = "00:00:02" });
+        await using var _ = factory;
+        using var channel = factory.CreateChannel();
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, await factory.HealthAsync(channel));
+
+        var clock = Stopwatch.StartNew();
+        var stopping = factory.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        var stopped = Task.Run(() => factory.Host.StopAsync()); // what SIGTERM does
+        await TestTimeouts.WaitUntilAsync(() => stopping.IsCancellationRequested, TestTimeouts.Short, "the host is stopping");
+
+        // With no stream in flight the host still answers for the drain delay: NOT_SERVING, and a sentence for new streams.
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, await factory.HealthAsync(channel));
+        var (_, refused) = await RawStream.RunAsync(channel, RawStream.Config(), RawStream.Silence(100)).WaitAsync(TestTimeouts.Short);
+        Assert.Equal(StatusCode.Unavailable, refused?.StatusCode);
+        Assert.Contains("shutting down", refused!.Status.Detail, StringComparison.Ordinal);
+        Assert.False(stopped.IsCompleted, "the host stopped before the drain delay was over");
+
+        await stopped.WaitAsync(TestTimeouts.Stream);
+        Assert.InRange(clock.Elapsed, drain - TimeSpan.FromSeconds(0.1), drain + TimeSpan.FromSeconds(5));
+        Assert.Empty(factory.Logs.ErrorsSince(0));
+    }
 }

@@ -52,11 +52,12 @@ public static class TranslationServiceExtensions
         builder.Services.AddOptions<GrpcServiceOptions>()
             .Configure<IOptions<StreamingOptions>>((grpc, streaming) => grpc.MaxReceiveMessageSize = streaming.Value.MaxMessageBytes);
 
-        // Host shutdown waits for the grace period, plus the time to finalize, plus a margin.
+        // Host shutdown waits for the drain delay or the grace period plus the time to finalize, whichever is longer, plus a margin.
         builder.Services.AddOptions<HostOptions>()
             .Configure<IOptions<StreamingOptions>>((host, streaming) =>
             {
-                var needed = streaming.Value.ShutdownGracePeriod + ShutdownCoordinator.FinalizeAllowance + TimeSpan.FromSeconds(5);
+                var streams = streaming.Value.ShutdownGracePeriod + ShutdownCoordinator.FinalizeAllowance;
+                var needed = (streams > streaming.Value.ShutdownDrainDelay ? streams : streaming.Value.ShutdownDrainDelay) + TimeSpan.FromSeconds(5);
                 if (host.ShutdownTimeout < needed)
                 {
                     host.ShutdownTimeout = needed;

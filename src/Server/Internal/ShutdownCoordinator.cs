@@ -10,7 +10,9 @@ namespace LeaPformer.Server.Internal;
 /// (<see cref="GraceExpired"/>), then have their segment finalized, and
 /// <see cref="FinalizeAllowance"/> later anything left is cut (<see cref="HardStop"/>).
 /// As a hosted service registered after Kestrel, its StopAsync runs first and holds the host
-/// until every stream has ended, so that the model is never disposed under a running stream.
+/// until every stream has ended, so that the model is never disposed under a running stream, and
+/// for at least Streaming:ShutdownDrainDelay, so that health probes see NOT_SERVING (and new
+/// streams get UNAVAILABLE with a sentence) before the listeners close.
 /// </summary>
 /// <remarks>
 /// A call's own CancellationToken is not cancelled on shutdown; calls watch these tokens instead.
@@ -27,6 +29,7 @@ internal sealed class ShutdownCoordinator : IHostedService, IDisposable
     private readonly ServerMetrics _metrics;
     private readonly ILogger<ShutdownCoordinator> _logger;
     private readonly TimeSpan _gracePeriod;
+    private readonly TimeSpan _drainDelay;
 
     public ShutdownCoordinator(
         IHostApplicationLifetime lifetime,
@@ -39,6 +42,7 @@ internal sealed class ShutdownCoordinator : IHostedService, IDisposable
         _metrics = metrics;
         _logger = logger;
         _gracePeriod = options.Value.ShutdownGracePeriod;
+        _drainDelay = options.Value.ShutdownDrainDelay;
         Stopping = lifetime.ApplicationStopping;
         _registration = Stopping.Register(OnStopping);
     }
@@ -58,7 +62,32 @@ internal sealed class ShutdownCoordinator : IHostedService, IDisposable
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        // cancellationToken fires at HostOptions.ShutdownTimeout, set above grace + allowance.
+        // cancellationToken fires at HostOptions.ShutdownTimeout, set above the drain delay and grace + allowance.
+        await Task.WhenAll(DrainDelayAsync(cancellationToken), StreamsEndedAsync(cancellationToken));
+        if (_limiter.Active == 0)
+        {
+            ServerLog.ShutdownDrained(_logger);
+        }
+        else
+        {
+            ServerLog.ShutdownNotDrained(_logger, _limiter.Active);
+        }
+    }
+
+    private async Task DrainDelayAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(_drainDelay, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // the host's shutdown timeout
+        }
+    }
+
+    private async Task StreamsEndedAsync(CancellationToken cancellationToken)
+    {
         while (_limiter.Active > 0 && !cancellationToken.IsCancellationRequested)
         {
             try
@@ -69,15 +98,6 @@ internal sealed class ShutdownCoordinator : IHostedService, IDisposable
             {
                 break;
             }
-        }
-
-        if (_limiter.Active == 0)
-        {
-            ServerLog.ShutdownDrained(_logger);
-        }
-        else
-        {
-            ServerLog.ShutdownNotDrained(_logger, _limiter.Active);
         }
     }
 

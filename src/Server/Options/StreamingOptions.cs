@@ -55,4 +55,13 @@ public sealed class StreamingOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// On shutdown (SIGTERM), how long the server goes on answering before its listeners close:
+    /// health says NOT_SERVING and new streams get UNAVAILABLE with a sentence, so that a load
+    /// balancer's health probe sees the server leave before connections are refused. Streams in
+    /// flight run on meanwhile (ShutdownGracePeriod); the listeners close when both are over.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan ShutdownDrainDelay { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -76,6 +76,7 @@ public class TranslationServerFactory : WebApplicationFactory<Program>
         builder.UseSetting("Model:Path", BundlePath);
         builder.UseSetting("Metrics:Url", ""); // TestServer has no ports: /metrics on the one endpoint
         builder.UseSetting("Web:Url", ""); // and the web demo too
+        builder.UseSetting("Streaming:ShutdownDrainDelay", "00:00:00"); // no balancer to tell: tests stop at once (ShutdownTests sets one)
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
