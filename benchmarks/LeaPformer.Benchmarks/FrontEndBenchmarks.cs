@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using LeaPformer.Streaming;
-using LeaPformer.Streaming.Internal;
+using LeaPformer.Streaming.FrontEnd;
 
 namespace LeaPformer.Benchmarks;
 

@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using LeaPformer.Streaming;
-using LeaPformer.Streaming.Internal;
+using LeaPformer.Streaming.Decoding;
 using GraphOptimizationLevel = Microsoft.ML.OnnxRuntime.GraphOptimizationLevel;
 
 namespace LeaPformer.Benchmarks;

@@ -1,5 +1,5 @@
 using LeaPformer.Server.Extensions;
-using LeaPformer.Server.Internal;
+using LeaPformer.Server.Hosting;
 
 // A relative --contentRoot means the shell's current directory; none means wherever appsettings.json is.
 var builder = WebApplication.CreateBuilder(ContentRoot.Options(args));

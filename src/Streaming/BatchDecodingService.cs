@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using LeaPformer.Streaming.Internal;
+using LeaPformer.Streaming.Decoding;
 
 namespace LeaPformer.Streaming;
 

@@ -1,4 +1,5 @@
-using LeaPformer.Streaming.Internal;
+using LeaPformer.Streaming.FrontEnd;
+using LeaPformer.Streaming.Onnx;
 
 namespace LeaPformer.Streaming;
 

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using LeaPformer.Streaming.Internal;
+using LeaPformer.Streaming.FrontEnd;
 using Microsoft.ML.OnnxRuntime;
 using OrtSessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using LeaPformer.Streaming.Internal;
+using LeaPformer.Streaming.Decoding;
 
 namespace LeaPformer.Streaming;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using LeaPformer.Policy;
-using LeaPformer.Streaming.Internal;
+using LeaPformer.Streaming.Decoding;
 
 namespace LeaPformer.Streaming;
 

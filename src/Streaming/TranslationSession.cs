@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using LeaPformer.Policy;
-using LeaPformer.Streaming.Internal;
+using LeaPformer.Streaming.FrontEnd;
+using LeaPformer.Streaming.Decoding;
 
 namespace LeaPformer.Streaming;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using LeaPformer.Client.Audio;
 using LeaPformer.Client.Translation;
 using LeaPformer.FunctionalTests.Infrastructure;
-using LeaPformer.Server.Internal;
+using LeaPformer.Server.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 

@@ -1,4 +1,4 @@
-using LeaPformer.Server.Internal;
+using LeaPformer.Server.Hosting;
 
 namespace LeaPformer.FunctionalTests;
 

@@ -7,7 +7,7 @@ using LeaPformer.Client.Audio;
 using LeaPformer.Client.Translation;
 using LeaPformer.Contracts.V1;
 using LeaPformer.FunctionalTests.Infrastructure;
-using LeaPformer.Server.Internal;
+using LeaPformer.Server.Calls;
 using static LeaPformer.FunctionalTests.Infrastructure.RawStream;
 
 namespace LeaPformer.FunctionalTests;

@@ -1,5 +1,5 @@
 using LeaPformer.FunctionalTests.Infrastructure;
-using LeaPformer.Server.Internal;
+using LeaPformer.Server.Models;
 using LeaPformer.Streaming;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -107,7 +107,7 @@ public sealed class StartupTests : IDisposable
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Kestrel:Endpoints:Web:Url"] = $"http://127.0.0.1:{port}" })
             .Build();
-        var line = LeaPformer.Server.Internal.StartupFailure.Describe(bind, configuration);
+        var line = LeaPformer.Server.Hosting.StartupFailure.Describe(bind, configuration);
         Assert.Contains($"http://127.0.0.1:{port}: address already in use", line, StringComparison.Ordinal);
         Assert.Contains($"Another process listens on port {port}", line, StringComparison.Ordinal);
         Assert.Contains("the web page (--Web:Url=", line, StringComparison.Ordinal);

@@ -1,5 +1,5 @@
 using LeaPformer.Streaming;
-using LeaPformer.Streaming.Internal;
+using LeaPformer.Streaming.FrontEnd;
 
 namespace LeaPformer.Benchmarks.Endpointing;
 

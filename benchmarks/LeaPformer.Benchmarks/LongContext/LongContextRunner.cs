@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using LeaPformer.Streaming;
-using LeaPformer.Streaming.Internal;
+using LeaPformer.Streaming.Decoding;
 using Microsoft.ML.OnnxRuntime;
 
 namespace LeaPformer.Benchmarks.LongContext;

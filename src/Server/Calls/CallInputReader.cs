@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using LeaPformer.Contracts.V1;
-using LeaPformer.Server.Internal;
+using LeaPformer.Server.Hosting;
 using LeaPformer.Server.Options;
 
 namespace LeaPformer.Server.Calls;

@@ -1,6 +1,6 @@
 using Google.Protobuf;
 using LeaPformer.Contracts.V1;
-using LeaPformer.Server.Internal;
+using LeaPformer.Server.Hosting;
 using SegmentEndReason = LeaPformer.Streaming.SegmentEndReason;
 
 namespace LeaPformer.Server.Calls;

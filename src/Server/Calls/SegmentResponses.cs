@@ -1,5 +1,5 @@
 using LeaPformer.Contracts.V1;
-using LeaPformer.Server.Internal;
+using LeaPformer.Server.Hosting;
 using LeaPformer.Streaming;
 using SegmentEndReason = LeaPformer.Streaming.SegmentEndReason;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using Google.Protobuf;
 using LeaPformer.Contracts.V1;
-using LeaPformer.Server.Internal;
+using LeaPformer.Server.Hosting;
 using LeaPformer.Server.Options;
 using LeaPformer.Server.Services;
 using LeaPformer.Streaming;

@@ -1,4 +1,5 @@
-using LeaPformer.Server.Internal;
+using LeaPformer.Server.Models;
+using LeaPformer.Server.Hosting;
 using LeaPformer.Server.Options;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,7 @@
 using Grpc.Core;
 using LeaPformer.Contracts.V1;
 using LeaPformer.Server.Calls;
-using LeaPformer.Server.Internal;
+using LeaPformer.Server.Models;
 using LeaPformer.Server.Options;
 using Microsoft.Extensions.Options;
 

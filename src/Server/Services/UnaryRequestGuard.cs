@@ -3,7 +3,7 @@ using System.IO.Compression;
 using Google.Protobuf;
 using Grpc.Core;
 using LeaPformer.Contracts.V1;
-using LeaPformer.Server.Internal;
+using LeaPformer.Server.Hosting;
 
 namespace LeaPformer.Server.Services;
 

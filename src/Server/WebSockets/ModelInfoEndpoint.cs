@@ -1,5 +1,5 @@
 using Google.Protobuf;
-using LeaPformer.Server.Internal;
+using LeaPformer.Server.Models;
 
 namespace LeaPformer.Server.WebSockets;
 

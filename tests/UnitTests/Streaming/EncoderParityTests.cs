@@ -1,4 +1,5 @@
-using LeaPformer.Streaming.Internal;
+using LeaPformer.Streaming.FrontEnd;
+using LeaPformer.Streaming.Decoding;
 using LeaPformer.UnitTests.Support;
 
 namespace LeaPformer.UnitTests.Streaming;

@@ -1,4 +1,4 @@
-using LeaPformer.Streaming.Internal;
+using LeaPformer.Streaming.FrontEnd;
 using LeaPformer.UnitTests.Support;
 
 namespace LeaPformer.UnitTests.Streaming;

@@ -1,5 +1,6 @@
 using LeaPformer.Streaming;
-using LeaPformer.Streaming.Internal;
+using LeaPformer.Streaming.FrontEnd;
+using LeaPformer.Streaming.Onnx;
 using LeaPformer.UnitTests.Support;
 using Xunit.Abstractions;
 

@@ -1,6 +1,6 @@
 using LeaPformer.Policy;
 using LeaPformer.Streaming;
-using LeaPformer.Streaming.Internal;
+using LeaPformer.Streaming.Onnx;
 using LeaPformer.UnitTests.Support;
 
 namespace LeaPformer.UnitTests.Streaming;

@@ -1,5 +1,5 @@
 using LeaPformer.Streaming;
-using LeaPformer.Streaming.Internal;
+using LeaPformer.Streaming.FrontEnd;
 using LeaPformer.UnitTests.Support;
 
 namespace LeaPformer.UnitTests.Streaming;

@@ -1,4 +1,4 @@
-using LeaPformer.Streaming.Internal;
+using LeaPformer.Streaming.FrontEnd;
 
 namespace LeaPformer.UnitTests.Streaming;
 

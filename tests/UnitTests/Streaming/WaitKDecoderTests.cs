@@ -1,6 +1,6 @@
 using LeaPformer.Policy;
 using LeaPformer.Streaming;
-using LeaPformer.Streaming.Internal;
+using LeaPformer.Streaming.Decoding;
 
 namespace LeaPformer.UnitTests.Streaming;
 

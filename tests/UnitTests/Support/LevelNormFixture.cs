@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using LeaPformer.Streaming.Internal;
+using LeaPformer.Streaming.FrontEnd;
 
 namespace LeaPformer.UnitTests.Support;
 

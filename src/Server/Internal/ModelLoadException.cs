@@ -1,4 +1,0 @@
-namespace LeaPformer.Server.Internal;
-
-/// <summary>The configured model bundle cannot be served; the message names the folder or file.</summary>
-internal sealed class ModelLoadException(string message, Exception? inner = null) : Exception(message, inner);
