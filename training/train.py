@@ -12,6 +12,9 @@ Usage (from training/):
   /usr/bin/python3 train.py ... --resume exp/demo-small/checkpoint-1000.pt
   # start from averaged weights only (fresh optimizer, step 0):
   /usr/bin/python3 train.py ... --resume exp/demo-small/averaged.pt
+  # several processes (DDP: NCCL on GPUs, gloo on CPU); each rank reads its share of the
+  # batches, rank 0 logs and writes checkpoints; --accum-grad N steps once every N batches:
+  torchrun --nproc_per_node=8 train.py ... --accum-grad 1
 
 Reads: <manifest-dir>/{train,dev}.tsv, <lang-dir>/spm.model, <lang-dir>/cmvn.json.
 Writes: <exp-dir>/checkpoint-<step>.pt (last --keep-last-k kept), <exp-dir>/log/train.log.
@@ -23,6 +26,7 @@ import os
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import argparse
+import contextlib
 import glob
 import logging
 import math
@@ -31,6 +35,7 @@ import time
 
 import torch
 
+from leapformer import dist as ddp
 from leapformer.augment import Augmenter
 from leapformer.data import (BucketBatchSampler, S2TDataset, augment_worker_init, collate,
                              plan_groups, read_manifest)
@@ -78,6 +83,9 @@ def get_parser() -> argparse.ArgumentParser:
     parser.add_argument("--num-steps", type=int, default=3000)
     parser.add_argument("--batch-frames", type=int, default=6000,
                         help="max padded feature frames (10 ms) per batch")
+    parser.add_argument("--accum-grad", type=int, default=1,
+                        help="batches per optimizer step (their losses averaged): a global batch of "
+                             "accum-grad x ranks batches")
     parser.add_argument("--optimizer", choices=["adam", "adamw"], default="adamw")
     parser.add_argument("--lr", type=float, default=2e-3, help="peak learning rate")
     parser.add_argument("--warmup-steps", type=int, default=300)
@@ -295,7 +303,8 @@ def make_loader(rows, sp, cmvn, params, shuffle, train=False):
         ds.preload(params.preload_jobs)
         logging.info("preloaded %d utterances' features in %.1fs", len(ds), time.time() - t0)
     sampler = BucketBatchSampler(ds.lengths(), params.batch_frames, shuffle=shuffle,
-                                 seed=params.seed)
+                                 seed=params.seed, rank=ddp.rank() if train else 0,
+                                 world_size=ddp.world_size() if train else 1)
     workers = params.get("num_workers", 0) if train else 0
     loader = torch.utils.data.DataLoader(
         ds, batch_sampler=sampler, collate_fn=collate, num_workers=workers,
@@ -333,7 +342,10 @@ def pick_device(name: str) -> torch.device:
 
 
 def write_checkpoint(model, optimizer, params, step: int) -> None:
-    """checkpoint-STEP.pt in --exp-dir (model, optimizer, params); keeps the last --keep-last-k."""
+    """checkpoint-STEP.pt in --exp-dir (model, optimizer, params, and where in the epoch the
+    step ended, for an exact resume); keeps the last --keep-last-k. Rank 0 only."""
+    if ddp.rank() != 0:
+        return
     path = os.path.join(params.exp_dir, f"checkpoint-{step}.pt")
     save_checkpoint(path, model, optimizer, params)
     prune_checkpoints(params.exp_dir, params.keep_last_k)
@@ -341,7 +353,9 @@ def write_checkpoint(model, optimizer, params, step: int) -> None:
 
 
 def compute_validation_loss(model, dev_loader, params, step: int) -> dict:
-    """dev_* stats at the default k, logged."""
+    """dev_* stats at the default k, logged (rank 0; the others carry on to the next step)."""
+    if ddp.rank() != 0:
+        return {}
     v = validate(model, dev_loader, params)
     logging.info("step %d dev (k=%d) ce %.3f nll %.3f ctc %.3f token accuracy %.3f",
                  step, params.default_k, v["ce"], v["nll"], v["ctc"], v["acc"])
@@ -351,40 +365,57 @@ def compute_validation_loss(model, dev_loader, params, step: int) -> dict:
 LOGGED = ("loss", "ce", "nll", "ctc", "kd")
 
 
-def train_one_epoch(params, model, optimizer, train_loader, dev_loader, teacher, rng, epoch: int,
+def train_one_epoch(params, model, optimizer, train_loader, dev_loader, teacher, epoch: int,
                     t0: float, acc: dict, last: dict) -> bool:
-    """One pass over train_loader (icefall's train_one_epoch): a step per batch, stats every
-    --log-every-n, validation every --valid-every-n, a checkpoint every --save-every-n.
-    `acc` sums the stats since the last log line (across epochs); `last` gets the latest logged
-    stats. Returns False once training must stop (--num-steps or --max-seconds reached)."""
+    """One pass over this rank's batches (icefall's train_one_epoch): an optimizer step every
+    --accum-grad batches (under DDP their gradients are also averaged over the ranks), stats
+    every --log-every-n steps, validation every --valid-every-n, a checkpoint every
+    --save-every-n (rank 0). `model` may be DDP-wrapped. `acc` sums the stats since the last log
+    line (across epochs); `last` gets the latest logged stats. Returns False once training must
+    stop (--num-steps or --max-seconds reached)."""
+    core = model.module if hasattr(model, "module") else model
+    accum = params.get("accum_grad", 1)
+    micro, k, on_policy = 0, 0, False
     for batch in train_loader:
-        if params.batch_idx_train >= params.num_steps:
-            return False
-        if params.get("max_seconds") and time.time() - t0 > params.max_seconds:
-            logging.info("--max-seconds %.0f reached at step %d", params.max_seconds,
-                         params.batch_idx_train)
-            path = os.path.join(params.exp_dir, f"checkpoint-{params.batch_idx_train}.pt")
-            if params.batch_idx_train % params.save_every_n and not os.path.exists(path):
-                write_checkpoint(model, optimizer, params, params.batch_idx_train)
-            params.num_steps = params.batch_idx_train
-            return False
-        step = params.batch_idx_train + 1
-        for g in optimizer.param_groups:
-            g["lr"] = lr_at(step, params)
-        k = sample_k(params, rng)
-        on_policy = teacher is not None and params.get("on_policy_prob", 0) > 0 and \
-            rng.random() < params.on_policy_prob
-        loss, st = compute_loss(model, batch, params, k, teacher, on_policy)
-        if not math.isfinite(float(loss)):
-            logging.warning("step %d: non-finite loss, batch skipped", step)
+        params.batch_in_epoch += 1
+        if micro == 0:
+            if params.batch_idx_train >= params.num_steps:
+                return False
+            out_of_time = bool(params.get("max_seconds")) and time.time() - t0 > params.max_seconds
+            if ddp.agree(out_of_time):
+                logging.info("--max-seconds %.0f reached at step %d", params.max_seconds,
+                             params.batch_idx_train)
+                path = os.path.join(params.exp_dir, f"checkpoint-{params.batch_idx_train}.pt")
+                params.batch_in_epoch -= 1  # this batch is not used
+                if params.batch_idx_train % params.save_every_n and not os.path.exists(path):
+                    write_checkpoint(core, optimizer, params, params.batch_idx_train)
+                params.num_steps = params.batch_idx_train
+                return False
+            step = params.batch_idx_train + 1
+            for g in optimizer.param_groups:
+                g["lr"] = lr_at(step, params)
+            # each step's own draws (k, on-policy): the same on every rank, and after a resume
+            rng = random.Random(params.seed * 1_000_003 + step)
+            k = sample_k(params, rng)
+            on_policy = teacher is not None and params.get("on_policy_prob", 0) > 0 and \
+                rng.random() < params.on_policy_prob
+        micro += 1
+        sync = micro == accum or not hasattr(model, "no_sync")
+        with (contextlib.nullcontext() if sync else model.no_sync()):
+            loss, st = compute_loss(model, batch, params, k, teacher, on_policy)
+            if not math.isfinite(float(loss)):
+                logging.warning("step %d: non-finite loss, batch skipped", step)
+                loss = loss.nan_to_num(0.0) * 0.0  # every rank still joins the gradient sync
+            (loss / accum).backward()
+        for key in LOGGED:
+            acc[key] += st[key] / accum
+        if micro < accum:
             continue
-        optimizer.zero_grad()
-        loss.backward()
+        micro = 0
         torch.nn.utils.clip_grad_norm_(model.parameters(), params.clip_grad)
         optimizer.step()
+        optimizer.zero_grad()
         params.batch_idx_train = step
-        for key in LOGGED:
-            acc[key] += st[key]
         acc["n"] += 1
         if step % params.log_every_n == 0 or step == params.num_steps:
             n = acc["n"]
@@ -395,9 +426,10 @@ def train_one_epoch(params, model, optimizer, train_loader, dev_loader, teacher,
                          last["nll"], last["ctc"], last["kd"], time.time() - t0)
             acc.update(dict.fromkeys(acc, 0.0))
         if step % params.valid_every_n == 0 or step == params.num_steps:
-            last.update(compute_validation_loss(model, dev_loader, params, step))
+            last.update(compute_validation_loss(core, dev_loader, params, step))
         if step % params.save_every_n == 0 or step == params.num_steps:
-            write_checkpoint(model, optimizer, params, step)
+            write_checkpoint(core, optimizer, params, step)
+    optimizer.zero_grad()  # an epoch that ended inside an accumulation: its batches are dropped
     return params.batch_idx_train < params.num_steps
 
 
@@ -413,7 +445,10 @@ def load_resume(params, model, optimizer, device) -> None:
     if "optimizer" in ckpt:
         optimizer.load_state_dict(ckpt["optimizer"])
         params.batch_idx_train = ckpt["params"]["batch_idx_train"]
-        logging.info("resumed %s at step %d", params.resume, params.batch_idx_train)
+        params.cur_epoch = ckpt["params"].get("cur_epoch", 0)
+        params.batch_in_epoch = ckpt["params"].get("batch_in_epoch", 0)
+        logging.info("resumed %s at step %d (epoch %d, batch %d of this rank's)", params.resume,
+                     params.batch_idx_train, params.cur_epoch, params.batch_in_epoch)
     else:
         logging.info("initialised from averaged weights %s", params.resume)
 
@@ -422,9 +457,11 @@ def run(params: AttributeDict) -> dict:
     """Trains; returns the last logged stats. Usable from tests."""
     setup_torch(params.num_threads)
     os.makedirs(params.exp_dir, exist_ok=True)
-    setup_logger(os.path.join(params.exp_dir, "log", "train.log"))
+    if ddp.rank() == 0:
+        setup_logger(os.path.join(params.exp_dir, "log", "train.log"))
+    else:
+        logging.basicConfig(level=logging.WARNING, force=True)
     torch.manual_seed(params.seed)
-    rng = random.Random(params.seed)
     sp = load_spm(os.path.join(params.lang_dir, "spm.model"))
     cmvn = Cmvn.load(os.path.join(params.lang_dir, "cmvn.json"))
     params.vocab_size = sp.get_piece_size()
@@ -438,25 +475,38 @@ def run(params: AttributeDict) -> dict:
     train_loader, sampler = make_loader(train_rows, sp, cmvn, params, True, train=True)
     dev_loader, _ = make_loader(dev_rows, sp, cmvn, params, False)
     device = pick_device(params.device)
+    if device.type == "cuda" and ddp.world_size() > 1:
+        device = torch.device("cuda", ddp.local_rank())
+        torch.cuda.set_device(device)
+    ddp.setup_dist(device)
     model = get_model(params).to(device)
     logging.info("device %s", device)
     logging.info("parameters: %d", sum(p.numel() for p in model.parameters()))
     opt_cls = torch.optim.AdamW if params.optimizer == "adamw" else torch.optim.Adam
     optimizer = opt_cls(model.parameters(), lr=params.lr, betas=(0.9, 0.98),
                         weight_decay=params.weight_decay)
+    params.cur_epoch, params.batch_in_epoch = 0, 0
     load_resume(params, model, optimizer, device)
+    if ddp.world_size() > 1:
+        model = torch.nn.parallel.DistributedDataParallel(
+            model, device_ids=[device.index] if device.type == "cuda" else None)
+        logging.info("DDP: %d ranks (%s)", ddp.world_size(), torch.distributed.get_backend())
 
     teacher = load_teacher(params.teacher, device) if params.get("teacher") else None
     model.train()
-    epoch, last, t0 = 0, {}, time.time()
+    last, t0 = {}, time.time()
     acc = dict.fromkeys(LOGGED + ("n",), 0.0)
+    skip = params.batch_in_epoch
     while params.batch_idx_train < params.num_steps:
-        sampler.set_epoch(epoch)
-        if not train_one_epoch(params, model, optimizer, train_loader, dev_loader, teacher, rng,
-                               epoch, t0, acc, last):
+        sampler.set_epoch(params.cur_epoch, skip=skip)
+        params.batch_in_epoch = skip
+        if not train_one_epoch(params, model, optimizer, train_loader, dev_loader, teacher,
+                               params.cur_epoch, t0, acc, last):
             break
-        epoch += 1
+        params.cur_epoch += 1
+        skip = 0
     logging.info("done: %d steps in %.1fs", params.batch_idx_train, time.time() - t0)
+    ddp.cleanup_dist()
     return last
 
 

@@ -191,9 +191,12 @@ def collate(items) -> Dict[str, torch.Tensor]:
 
 class BucketBatchSampler(Sampler):
     """Batches of similar length whose padded size stays under max_frames
-    (feature frames x utterances); batch order reshuffled every epoch."""
+    (feature frames x utterances); batch order reshuffled every epoch. With world_size > 1
+    each rank takes every world_size-th batch of the same shuffled order (the last few are
+    dropped so that every rank has as many); set_epoch's skip resumes inside an epoch."""
 
-    def __init__(self, lengths: List[int], max_frames: int, shuffle: bool = True, seed: int = 0):
+    def __init__(self, lengths: List[int], max_frames: int, shuffle: bool = True, seed: int = 0,
+                 rank: int = 0, world_size: int = 1):
         order = sorted(range(len(lengths)), key=lambda i: lengths[i])
         self.batches, cur, longest = [], [], 0
         for i in order:
@@ -208,15 +211,21 @@ class BucketBatchSampler(Sampler):
         self.shuffle = shuffle
         self.seed = seed
         self.epoch = 0
+        self.skip = 0
+        self.rank, self.world_size = rank, world_size
 
-    def set_epoch(self, epoch: int) -> None:
-        self.epoch = epoch
+    def set_epoch(self, epoch: int, skip: int = 0) -> None:
+        """The epoch's order; its first `skip` batches (of this rank) are left out."""
+        self.epoch, self.skip = epoch, skip
 
     def __iter__(self) -> Iterator[List[int]]:
         batches = list(self.batches)
         if self.shuffle:
             random.Random(self.seed + self.epoch).shuffle(batches)
-        return iter(batches)
+        if self.world_size > 1:
+            batches = batches[self.rank:len(batches) // self.world_size * self.world_size:self.world_size]
+        return iter(batches[self.skip:])
 
     def __len__(self) -> int:
-        return len(self.batches)
+        n = len(self.batches) // self.world_size if self.world_size > 1 else len(self.batches)
+        return max(n - self.skip, 0)
