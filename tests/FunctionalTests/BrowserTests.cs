@@ -27,10 +27,19 @@ public sealed class BrowserTests(ITestOutputHelper output)
     private const int TailMs = 700;
 
     [ChromiumFact]
-    public async Task ThePageShowsTheTranslationOfWhatItsMicrophoneHeard()
+    public Task ThePageShowsTheTranslationOfWhatItsMicrophoneHeard()
+        => ThePageShowsWhatGrpcGivesForAsync(Path.Combine(BundleLocator.RepositoryRoot(), "samples", "to-be-at-a-loss-for-words.wav"), "browser-test");
+
+    /// <summary>A real human recording (tests/Fixtures/RealSpeech: cathy, CMU ARCTIC a0007) as the microphone.</summary>
+    [ChromiumFact]
+    public Task ARealRecordingAsTheMicrophoneShowsWhatGrpcGivesForIt()
+        => ThePageShowsWhatGrpcGivesForAsync(
+            Path.Combine(BundleLocator.RepositoryRoot(), "tests", "Fixtures", "RealSpeech", "cathy-a0007-peak-3dbfs.wav"), "browser-test-real");
+
+    private async Task ThePageShowsWhatGrpcGivesForAsync(string speechWav, string outputName)
     {
-        var speech = WavLoader.Load(Path.Combine(BundleLocator.RepositoryRoot(), "samples", "to-be-at-a-loss-for-words.wav"));
-        var outputDir = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "browser-test")).FullName;
+        var speech = WavLoader.Load(speechWav);
+        var outputDir = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, outputName)).FullName;
         var wavPath = Path.Combine(outputDir, "fake-microphone.wav");
         WavFile.Write(wavPath, Pad(speech, LeadingSilenceMs, TrailingSilenceMs));
 
