@@ -86,6 +86,9 @@ def get_parser() -> argparse.ArgumentParser:
     parser.add_argument("--accum-grad", type=int, default=1,
                         help="batches per optimizer step (their losses averaged): a global batch of "
                              "accum-grad x ranks batches")
+    parser.add_argument("--amp", choices=["none", "bf16", "fp16"], default="none",
+                        help="mixed precision on CUDA: bf16 autocast, or fp16 autocast with a "
+                             "GradScaler")
     parser.add_argument("--optimizer", choices=["adam", "adamw"], default="adamw")
     parser.add_argument("--lr", type=float, default=2e-3, help="peak learning rate")
     parser.add_argument("--warmup-steps", type=int, default=300)
@@ -365,7 +368,7 @@ def compute_validation_loss(model, dev_loader, params, step: int) -> dict:
 LOGGED = ("loss", "ce", "nll", "ctc", "kd")
 
 
-def train_one_epoch(params, model, optimizer, train_loader, dev_loader, teacher, epoch: int,
+def train_one_epoch(params, model, optimizer, scaler, train_loader, dev_loader, teacher, epoch: int,
                     t0: float, acc: dict, last: dict) -> bool:
     """One pass over this rank's batches (icefall's train_one_epoch): an optimizer step every
     --accum-grad batches (under DDP their gradients are also averaged over the ranks), stats
@@ -375,6 +378,9 @@ def train_one_epoch(params, model, optimizer, train_loader, dev_loader, teacher,
     stop (--num-steps or --max-seconds reached)."""
     core = model.module if hasattr(model, "module") else model
     accum = params.get("accum_grad", 1)
+    amp = params.get("amp", "none")
+    autocast = dict(device_type=next(core.parameters()).device.type, enabled=amp != "none",
+                    dtype=torch.float16 if amp == "fp16" else torch.bfloat16)
     micro, k, on_policy = 0, 0, False
     for batch in train_loader:
         params.batch_in_epoch += 1
@@ -402,18 +408,23 @@ def train_one_epoch(params, model, optimizer, train_loader, dev_loader, teacher,
         micro += 1
         sync = micro == accum or not hasattr(model, "no_sync")
         with (contextlib.nullcontext() if sync else model.no_sync()):
-            loss, st = compute_loss(model, batch, params, k, teacher, on_policy)
+            with torch.autocast(**autocast):
+                loss, st = compute_loss(model, batch, params, k, teacher, on_policy)
             if not math.isfinite(float(loss)):
                 logging.warning("step %d: non-finite loss, batch skipped", step)
-                loss = loss.nan_to_num(0.0) * 0.0  # every rank still joins the gradient sync
-            (loss / accum).backward()
+                # no gradient from this batch, but every parameter gets one (zero): under DDP every
+                # rank must still join the gradient sync
+                loss = sum((p * 0.0).sum() for p in core.parameters())
+            scaler.scale(loss / accum).backward()
         for key in LOGGED:
             acc[key] += st[key] / accum
         if micro < accum:
             continue
         micro = 0
+        scaler.unscale_(optimizer)
         torch.nn.utils.clip_grad_norm_(model.parameters(), params.clip_grad)
-        optimizer.step()
+        scaler.step(optimizer)
+        scaler.update()
         optimizer.zero_grad()
         params.batch_idx_train = step
         acc["n"] += 1
@@ -478,6 +489,9 @@ def run(params: AttributeDict) -> dict:
     if device.type == "cuda" and ddp.world_size() > 1:
         device = torch.device("cuda", ddp.local_rank())
         torch.cuda.set_device(device)
+    if params.get("amp", "none") != "none" and device.type != "cuda":
+        # this torch's CPU autocast runs layer_norm in bf16 against fp32 weights and fails
+        raise ValueError(f"--amp {params.amp} needs a CUDA device; train in fp32 on CPU (--amp none)")
     ddp.setup_dist(device)
     model = get_model(params).to(device)
     logging.info("device %s", device)
@@ -493,6 +507,7 @@ def run(params: AttributeDict) -> dict:
         logging.info("DDP: %d ranks (%s)", ddp.world_size(), torch.distributed.get_backend())
 
     teacher = load_teacher(params.teacher, device) if params.get("teacher") else None
+    scaler = torch.cuda.amp.GradScaler(enabled=params.get("amp") == "fp16")
     model.train()
     last, t0 = {}, time.time()
     acc = dict.fromkeys(LOGGED + ("n",), 0.0)
@@ -500,7 +515,7 @@ def run(params: AttributeDict) -> dict:
     while params.batch_idx_train < params.num_steps:
         sampler.set_epoch(params.cur_epoch, skip=skip)
         params.batch_in_epoch = skip
-        if not train_one_epoch(params, model, optimizer, train_loader, dev_loader, teacher,
+        if not train_one_epoch(params, model, optimizer, scaler, train_loader, dev_loader, teacher,
                                params.cur_epoch, t0, acc, last):
             break
         params.cur_epoch += 1

@@ -93,3 +93,9 @@ def test_a_resumed_ddp_run_continues_exactly(tiny_data, tmp_path):
     assert max_diff(weights(tmp_path / "straight" / "checkpoint-5.pt"),
                     weights(tmp_path / "resumed" / "checkpoint-5.pt")) < 1e-6
     assert "resumed" in (tmp_path / "resumed" / "log" / "train.log").read_text()
+
+
+def test_mixed_precision_asks_for_cuda_on_cpu(tiny_data, tmp_path):
+    for amp in ("bf16", "fp16"):
+        with pytest.raises(ValueError, match=f"--amp {amp} needs a CUDA device"):
+            run_one(tiny_params(tiny_data, tmp_path / amp, amp=amp))
