@@ -40,6 +40,7 @@ from leapformer.augment import Augmenter
 from leapformer.data import (BucketBatchSampler, S2TDataset, augment_worker_init, collate,
                              plan_groups, read_manifest)
 from leapformer.fbank import FEATURE_DIM, SAMPLE_RATE, SUBSAMPLING, Cmvn
+from leapformer.feature_cache import FeatureAugmenter, FeatureCache
 from leapformer.leap_attention import FEATURES
 from leapformer.model import S2TModel, ctc_loss, distill_kl, label_smoothed_ce, token_hits
 from leapformer.on_policy import greedy_prefixes
@@ -140,6 +141,10 @@ def get_parser() -> argparse.ArgumentParser:
     parser.add_argument("--repeat-real", type=int, default=1,
                         help="each utterance of a real speaker (speaker column real:...) this "
                              "many times per epoch")
+    parser.add_argument("--feature-cache", default="",
+                        help="a folder for the training set's features on disk (built on first use, "
+                             "then memory-mapped); --augment then works on features: time stretch "
+                             "(speed 0.9/1.1) and SpecAugment")
     parser.add_argument("--num-workers", type=int, default=0,
                         help="DataLoader worker processes for the training data")
     parser.add_argument("--valid-manifest", default="dev.tsv",
@@ -292,15 +297,19 @@ def prune_checkpoints(exp_dir: str, keep: int) -> None:
 def make_loader(rows, sp, cmvn, params, shuffle, train=False):
     """Batches of rows; for training (train=True) with --concat-prob, --repeat-real and
     --augment applied."""
-    groups, augmenter = None, None
+    groups, augmenter, fcache, faugmenter = None, None, None, None
     if train:
         groups = plan_groups(rows, random.Random(params.seed), params.get("concat_prob", 0.0),
                              max_frames=params.get("concat_max_frames", 3000),
                              repeat_real=params.get("repeat_real", 1))
-        if params.get("augment"):
+        if params.get("feature_cache"):
+            fcache = open_feature_cache(rows, cmvn, params)
+            faugmenter = FeatureAugmenter(seed=params.seed) if params.get("augment") else None
+        elif params.get("augment"):
             augmenter = Augmenter(seed=params.seed)
     ds = S2TDataset(rows, sp, cmvn, cache=params.cache_features, groups=groups,
-                    augmenter=augmenter, ctc_alphabet=params.get("ctc_alphabet", "chars"))
+                    augmenter=augmenter, ctc_alphabet=params.get("ctc_alphabet", "chars"),
+                    feature_cache=fcache, feature_augmenter=faugmenter)
     if params.get("preload_jobs") and ds.cache is not None:
         t0 = time.time()
         ds.preload(params.preload_jobs)
@@ -314,6 +323,22 @@ def make_loader(rows, sp, cmvn, params, shuffle, train=False):
         worker_init_fn=augment_worker_init if workers else None,
         prefetch_factor=4 if workers else 2)
     return loader, sampler
+
+
+def open_feature_cache(rows, cmvn, params) -> FeatureCache:
+    """--feature-cache: the folder's cache, built first (by rank 0) when it has none."""
+    directory = params.feature_cache
+    if ddp.rank() == 0 and not os.path.exists(os.path.join(directory, "index.tsv")):
+        t0 = time.time()
+        FeatureCache.build(rows, cmvn, directory, jobs=max(params.get("preload_jobs", 0), 1))
+        logging.info("feature cache %s: %d utterances in %.1fs", directory, len(rows), time.time() - t0)
+    ddp.barrier()
+    cache = FeatureCache(directory)
+    missing = [r["id"] for r in rows if r["id"] not in cache]
+    if missing:
+        raise ValueError(f"{directory} lacks {len(missing)} of the training set's utterances "
+                         f"(e.g. {missing[0]}): delete it to rebuild")
+    return cache
 
 
 def init_from(model: S2TModel, path: str) -> None:
@@ -479,20 +504,20 @@ def run(params: AttributeDict) -> dict:
     params.ctc_vocab_size = ctc_vocab_size(params.get("ctc_alphabet", "chars"))
     logging.info("params: %s", dict(params))
 
-    # data first: preload's worker processes fork before CUDA starts
+    device = pick_device(params.device)
+    ddp.setup_dist(device)  # before the data: rank 0 alone builds a --feature-cache
+    # data next: preload's worker processes fork before CUDA starts
     train_rows = read_manifest(os.path.join(params.manifest_dir, "train.tsv"))
     dev_rows = read_manifest(os.path.join(params.manifest_dir,
                                           params.get("valid_manifest", "dev.tsv")))
     train_loader, sampler = make_loader(train_rows, sp, cmvn, params, True, train=True)
     dev_loader, _ = make_loader(dev_rows, sp, cmvn, params, False)
-    device = pick_device(params.device)
     if device.type == "cuda" and ddp.world_size() > 1:
         device = torch.device("cuda", ddp.local_rank())
         torch.cuda.set_device(device)
     if params.get("amp", "none") != "none" and device.type != "cuda":
         # this torch's CPU autocast runs layer_norm in bf16 against fp32 weights and fails
         raise ValueError(f"--amp {params.amp} needs a CUDA device; train in fp32 on CPU (--amp none)")
-    ddp.setup_dist(device)
     model = get_model(params).to(device)
     logging.info("device %s", device)
     logging.info("parameters: %d", sum(p.numel() for p in model.parameters()))

@@ -79,17 +79,23 @@ class S2TDataset(Dataset):
 
     Without an augmenter, a single row's features are cached in memory after the first read
     (small corpora only); with one, every read computes them anew from the augmented wave.
+    With a feature_cache (feature_cache.FeatureCache, on disk) the features are read from it,
+    a group's pauses become frames of silence, and feature_augmenter (if any) runs on them.
     """
 
     def __init__(self, rows, sp, cmvn: Cmvn, cache: bool = True, groups: List[Group] = None,
-                 augmenter=None, ctc_alphabet: str = "chars"):
+                 augmenter=None, ctc_alphabet: str = "chars", feature_cache=None,
+                 feature_augmenter=None):
         self.rows = rows
         self.sp = sp
         self.cmvn = cmvn
         self.groups = groups if groups is not None else [Group([i], []) for i in range(len(rows))]
         self.augmenter = augmenter
         self.ctc_alphabet = ctc_alphabet  # tokens.CTC_ALPHABETS
-        self.cache = {} if cache and augmenter is None else None
+        self.cache = {} if cache and augmenter is None and feature_cache is None else None
+        self.feature_cache = feature_cache
+        self.feature_augmenter = feature_augmenter
+        self._silence = None  # one normalised frame of digital silence, for pauses
 
     def __len__(self) -> int:
         return len(self.groups)
@@ -109,7 +115,21 @@ class S2TDataset(Dataset):
     def featurize(self, wave: torch.Tensor, vtln_warp: float = 1.0) -> torch.Tensor:
         return truncate_to_subsampling(self.cmvn(compute_fbank(wave, vtln_warp=vtln_warp)))
 
+    def cached_features(self, idx: int) -> torch.Tensor:
+        g = self.groups[idx]
+        parts = [self.feature_cache.get(self.rows[g.rows[0]]["id"])]
+        for j, pause in zip(g.rows[1:], g.pauses):
+            if self._silence is None:
+                self._silence = self.cmvn(compute_fbank(torch.zeros(400)))[:1]
+            parts += [self._silence.expand(pause // 160, -1), self.feature_cache.get(self.rows[j]["id"])]
+        feats = torch.cat(parts) if len(parts) > 1 else parts[0]
+        if self.feature_augmenter is not None:
+            feats = self.feature_augmenter(feats)
+        return truncate_to_subsampling(feats)
+
     def features(self, idx: int) -> torch.Tensor:
+        if self.feature_cache is not None:
+            return self.cached_features(idx)
         if self.cache is not None and idx in self.cache:
             return self.cache[idx]
         if self.augmenter is not None:
@@ -146,8 +166,9 @@ def augment_worker_init(worker_id: int) -> None:
     (which the loader draws anew every epoch from the main process's torch RNG)."""
     torch.set_num_threads(1)
     info = torch.utils.data.get_worker_info()
-    if info.dataset.augmenter is not None:
-        info.dataset.augmenter.reseed(info.seed % 2**31)
+    for augmenter in (info.dataset.augmenter, info.dataset.feature_augmenter):
+        if augmenter is not None:
+            augmenter.reseed(info.seed % 2**31)
 
 
 _PRELOADING = None  # the dataset whose preload() forked the pool

@@ -37,3 +37,8 @@ def agree(flag: bool) -> bool:
     t = torch.tensor([int(flag)])
     dist.broadcast(t, src=0)
     return bool(t.item())
+
+
+def barrier() -> None:
+    if dist.is_initialized():
+        dist.barrier()
