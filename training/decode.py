@@ -26,6 +26,7 @@ from leapformer.checkpoint import average_checkpoints, last_checkpoints
 from leapformer.data import read_manifest
 from leapformer.fbank import Cmvn, compute_fbank, load_wave
 from leapformer.metrics import average_lagging, corpus_bleu
+from leapformer.batch_decode import batch_simul_decode
 from leapformer.streaming import StepModules, offline_beam, simul_decode
 from leapformer.tokens import load_spm
 from leapformer.utils import setup_logger, setup_torch
@@ -46,6 +47,10 @@ def get_parser():
     p = argparse.ArgumentParser(formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     add_model_and_data_arguments(p, [3, 5, -1])
     p.add_argument("--max-utts", type=int, default=0, help="0 = all")
+    p.add_argument("--batch-size", type=int, default=16,
+                   help="utterances decoded together (leapformer.batch_decode; the same results "
+                        "as one at a time); LeaP models only: the beam search and the softmax "
+                        "baseline run one at a time")
     p.add_argument("--out-dir", required=True)
     p.add_argument("--beam", type=int, default=1,
                    help="offline (k=-1) only: beam search of this width instead of greedy")
@@ -76,10 +81,19 @@ def decode(args) -> dict:
     results = {}
     for k in args.ks:
         hyps, als = [], []
+        batched = None
+        # LeaP's states are fixed-size and stack; the softmax baseline's grow with the stream
+        if not (k < 0 and args.beam > 1) and args.batch_size > 1 and params.attention == "leap":
+            batched = batch_simul_decode(steps, feats, k, params.pre_decision, params.bos_id,
+                                         params.eos_id, params.max_tokens_base,
+                                         params.max_tokens_per_frame, params.frame_ms,
+                                         batch_size=args.batch_size)
         with open(os.path.join(args.out_dir, f"hyps-k{k}.tsv"), "w", encoding="utf-8") as f:
             f.write("id\treference\thypothesis\tdelays_ms\n")
-            for r, (x, n) in zip(rows, feats):
-                if k < 0 and args.beam > 1:
+            for j, (r, (x, n)) in enumerate(zip(rows, feats)):
+                if batched is not None:
+                    res = batched[j]
+                elif k < 0 and args.beam > 1:
                     tokens = offline_beam(steps, x, params.pre_decision, params.bos_id,
                                           params.eos_id, args.beam, params.max_tokens_base,
                                           params.max_tokens_per_frame)
