@@ -46,8 +46,8 @@ public sealed record EndpointOptions
     /// Frames quieter than this are silence, whatever the stream's levels. -90 dBFS is a few 16-bit LSBs:
     /// it only keeps dither and digital silence out; the level-relative rules decide everything louder.
     /// </summary>
-    /// <remarks>It was -40 until the rules below became relative, which silenced quiet microphones (speech
-    /// peaking at -40 to -50 dBFS, whose 10 ms frames are mostly below -50 dBFS RMS).</remarks>
+    /// <remarks>Keep it far below speech: a quiet microphone's speech peaks at -40 to -50 dBFS, and its
+    /// 10 ms frames are mostly below -50 dBFS RMS; an absolute threshold near those levels silences it.</remarks>
     public double SpeechThresholdDbfs { get; init; } = -90;
 
     /// <summary>dB a frame must be above the noise floor to be speech; null = the fixed threshold alone decides.</summary>
@@ -58,7 +58,7 @@ public sealed record EndpointOptions
 
     /// <summary>
     /// dB below the speech peak beyond which a frame is silence (breaths, room tone and reverberation after
-    /// loud speech); null = no peak rule. 40 dB: as the old fixed -40 dBFS threshold was for speech peaking
+    /// loud speech); null = no peak rule. 40 dB: what a fixed -40 dBFS threshold is for speech peaking
     /// near full scale.
     /// </summary>
     public double? SpeechRangeDb { get; init; } = 40;
