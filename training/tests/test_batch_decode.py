@@ -29,9 +29,9 @@ def test_batched_decoding_equals_one_utterance_at_a_time(tiny):
     from leapformer.fbank import Cmvn, compute_fbank, load_wave
     from leapformer.streaming import StepModules, simul_decode
 
-    # a trained model (the everyday run's first weights): it stops, and sometimes emits EOS
+    # a trained model (the everyday runs' weights): it stops, and sometimes emits EOS
     # before the source ends, so every path of the state machine is taken
-    resume = os.path.join(TRAINING, "..", "models", "resume", "everyday-r1")
+    resume = os.path.join(TRAINING, "..", "models", "resume", "everyday-r2")
     model, params = train.model_from_checkpoint(torch.load(os.path.join(resume, "averaged.pt"),
                                                            map_location="cpu"))
     steps = StepModules(model)
