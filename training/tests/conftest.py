@@ -1,5 +1,6 @@
 """pytest setup: import path, 2 threads, mkldnn off (see leapformer.utils.setup_torch)."""
 import os
+import subprocess
 import sys
 
 # before torch loads libgomp (see train.py)
@@ -43,3 +44,17 @@ def small_model(attention: str, seed: int = 0, vocab: int = 40, dtype=torch.floa
 @pytest.fixture(params=ATTENTIONS)
 def attention(request):
     return request.param
+
+
+@pytest.fixture(scope="session")
+def tiny_data(tmp_path_factory):
+    """The tiny recipe's data (prepare.sh: 24 pairs spoken by 3 espeak-ng/flite voices, a
+    100-piece vocabulary), built once per test run for every test that trains or decodes."""
+    root = tmp_path_factory.mktemp("data")
+    subprocess.run(
+        [os.path.join(TRAINING, "prepare.sh"), "--data-root", str(root), "--name", "tiny",
+         "--num-pairs", "24", "--voices", "3", "--vocab-size", "100",
+         "--num-dev", "3", "--num-test", "3"],
+        check=True, capture_output=True, text=True,
+    )
+    return root / "tiny"

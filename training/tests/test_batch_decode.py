@@ -2,7 +2,6 @@
 simul_decode gives it alone: tokens, delays and the smallest logit margin, for wait-k and
 offline, whatever the batch size."""
 import os
-import subprocess
 
 import pytest
 import torch
@@ -10,19 +9,7 @@ import torch
 from conftest import TRAINING
 
 
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    root = tmp_path_factory.mktemp("data")
-    subprocess.run(
-        [os.path.join(TRAINING, "prepare.sh"), "--data-root", str(root), "--name", "tiny",
-         "--num-pairs", "24", "--voices", "3", "--vocab-size", "100",
-         "--num-dev", "3", "--num-test", "3"],
-        check=True, capture_output=True, text=True,
-    )
-    return root / "tiny"
-
-
-def test_batched_decoding_equals_one_utterance_at_a_time(tiny):
+def test_batched_decoding_equals_one_utterance_at_a_time(tiny_data):
     import train
     from leapformer.batch_decode import batch_simul_decode
     from leapformer.data import read_manifest
@@ -36,7 +23,7 @@ def test_batched_decoding_equals_one_utterance_at_a_time(tiny):
                                                            map_location="cpu"))
     steps = StepModules(model)
     cmvn = Cmvn.load(os.path.join(resume, "cmvn.json"))
-    rows = read_manifest(str(tiny / "manifests" / "train.tsv"))[:10]
+    rows = read_manifest(str(tiny_data / "manifests" / "train.tsv"))[:10]
     sources = []
     for r in rows:
         wave = load_wave(r["audio"])

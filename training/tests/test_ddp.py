@@ -3,25 +3,10 @@ one process with the same global batch (--accum-grad 2), to 1e-5; and a DDP run 
 its checkpoint continues exactly (same parameters as the run that never stopped)."""
 import os
 import socket
-import subprocess
 
 import pytest
 import torch
 import torch.multiprocessing as mp
-
-from conftest import TRAINING
-
-
-@pytest.fixture(scope="module")
-def tiny_data(tmp_path_factory):
-    root = tmp_path_factory.mktemp("data")
-    subprocess.run(
-        [os.path.join(TRAINING, "prepare.sh"), "--data-root", str(root), "--name", "tiny",
-         "--num-pairs", "24", "--voices", "3", "--vocab-size", "100",
-         "--num-dev", "3", "--num-test", "3"],
-        check=True, capture_output=True, text=True,
-    )
-    return root / "tiny"
 
 
 def tiny_params(data, exp_dir, **overrides):

@@ -3,27 +3,13 @@ a few training steps, averaging, bundle export, decoding, and the exported ONNX
 files reproducing their golden/ decodes. About a minute on 2 cores."""
 import json
 import os
-import subprocess
 
 import pytest
 import torch
 
 from bundle_check import check_bundle
-from conftest import TRAINING
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def tiny_data(tmp_path_factory):
-    root = tmp_path_factory.mktemp("data")
-    subprocess.run(
-        [os.path.join(TRAINING, "prepare.sh"), "--data-root", str(root), "--name", "tiny",
-         "--num-pairs", "24", "--voices", "3", "--vocab-size", "100",
-         "--num-dev", "3", "--num-test", "3"],
-        check=True, capture_output=True, text=True,
-    )
-    return root / "tiny"
 
 
 @pytest.mark.parametrize("attention", ["leap", "softmax"])

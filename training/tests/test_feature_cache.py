@@ -2,25 +2,9 @@
 runs from it with feature-level augmentation, and reading it does not load it whole: the
 process's anonymous memory grows by a small part of the file while every utterance is read."""
 import os
-import subprocess
 
 import numpy as np
-import pytest
 import torch
-
-from conftest import TRAINING
-
-
-@pytest.fixture(scope="module")
-def tiny_data(tmp_path_factory):
-    root = tmp_path_factory.mktemp("data")
-    subprocess.run(
-        [os.path.join(TRAINING, "prepare.sh"), "--data-root", str(root), "--name", "tiny",
-         "--num-pairs", "24", "--voices", "3", "--vocab-size", "100",
-         "--num-dev", "3", "--num-test", "3"],
-        check=True, capture_output=True, text=True,
-    )
-    return root / "tiny"
 
 
 def test_the_cache_holds_the_datasets_features(tiny_data, tmp_path):
