@@ -430,19 +430,24 @@ def train_one_epoch(params, model, optimizer, scaler, train_loader, dev_loader, 
             k = sample_k(params, rng)
             on_policy = teacher is not None and params.get("on_policy_prob", 0) > 0 and \
                 rng.random() < params.on_policy_prob
+        distributed = hasattr(model, "no_sync")
         micro += 1
-        sync = micro == accum or not hasattr(model, "no_sync")
+        sync = micro == accum or not distributed
         with (contextlib.nullcontext() if sync else model.no_sync()):
             with torch.autocast(**autocast):
                 loss, st = compute_loss(model, batch, params, k, teacher, on_policy)
-            if not math.isfinite(float(loss)):
+            finite = math.isfinite(float(loss))
+            if not finite:
                 logging.warning("step %d: non-finite loss, batch skipped", step)
-                # no gradient from this batch, but every parameter gets one (zero): under DDP every
-                # rank must still join the gradient sync
+                if not distributed:
+                    micro -= 1  # alone: the step waits for the next batch
+                    continue
+                # under DDP every rank must still join the gradient sync: a zero gradient
                 loss = sum((p * 0.0).sum() for p in core.parameters())
             scaler.scale(loss / accum).backward()
-        for key in LOGGED:
-            acc[key] += st[key] / accum
+        if finite:
+            for key in LOGGED:
+                acc[key] += st[key] / accum
         if micro < accum:
             continue
         micro = 0

@@ -84,3 +84,24 @@ def test_mixed_precision_asks_for_cuda_on_cpu(tiny_data, tmp_path):
     for amp in ("bf16", "fp16"):
         with pytest.raises(ValueError, match=f"--amp {amp} needs a CUDA device"):
             run_one(tiny_params(tiny_data, tmp_path / amp, amp=amp))
+
+
+def test_a_non_finite_batch_is_skipped_and_kept_out_of_the_stats(tiny_data, tmp_path, monkeypatch):
+    import train
+
+    real, calls = train.compute_loss, []
+
+    def first_one_nan(model, batch, params, k, teacher=None, on_policy=False):
+        loss, st = real(model, batch, params, k, teacher, on_policy)
+        if not model.training:
+            return loss, st  # validation
+        calls.append(1)
+        if len(calls) == 1:
+            return loss * float("nan"), dict(st, loss=float("nan"), ce=float("nan"))
+        return loss, st
+
+    monkeypatch.setattr(train, "compute_loss", first_one_nan)
+    stats = run_one(tiny_params(tiny_data, tmp_path / "nan", num_steps=2))
+    assert len(calls) == 3  # the bad batch did not count as a step
+    assert all(torch.isfinite(torch.tensor(v)) for v in stats.values())
+    assert (tmp_path / "nan" / "checkpoint-2.pt").exists()
