@@ -32,8 +32,7 @@ internal sealed class WebSocketRequestReader : ICallInput
 
     private readonly CancellationTokenSource _stopDelivering = new();
     private Task _receiving = Task.CompletedTask;
-    private StreamingTranslateRequest? _first;
-    private bool _replayFirst;
+    private StreamingTranslateRequest? _first; // read ahead by PeekFirstAsync, not yet given to the call
 
     public WebSocketRequestReader(WebSocket socket, int maxMessageBytes)
     {
@@ -57,15 +56,14 @@ internal sealed class WebSocketRequestReader : ICallInput
     public async Task PeekFirstAsync(CancellationToken cancellationToken)
     {
         _first = await ReadAsync(cancellationToken);
-        _replayFirst = _first is not null;
     }
 
     public async ValueTask<StreamingTranslateRequest?> ReadAsync(CancellationToken cancellationToken)
     {
-        if (_replayFirst)
+        if (_first is { } first)
         {
-            _replayFirst = false;
-            return _first;
+            _first = null;
+            return first;
         }
 
         // Throws what the receive loop completed the channel with: bad input, too large, or the client gone (CallEndedException).
