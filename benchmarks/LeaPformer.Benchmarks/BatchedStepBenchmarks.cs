@@ -13,7 +13,7 @@ public class BatchedStepBenchmarks
 {
     private ModelBundle _bundle = null!;
     private TranslationEngine _translator = null!;
-    private BatchScheduler _scheduler = null!;
+    private StackedSteps _stacked = null!;
     private List<TranslationSession> _sessions = [];
 
     [Params(1, 8, 32, 64)]
@@ -25,11 +25,12 @@ public class BatchedStepBenchmarks
         _bundle = BenchBundle.Load();
         _translator = new TranslationEngine(_bundle);
         var audio = BenchBundle.Audio(_bundle, seconds: 1);
+        var updates = new List<SegmentUpdate>();
         for (int i = 0; i < Streams; i++)
         {
             var session = _translator.CreateSession(new TranslationSessionOptions(WaitK: 3));
             session.AcceptWaveform(audio);
-            if (session.Advance(session.Outbox) != TranslationSession.Step.EncoderUnit)
+            if (session.Advance(updates) != TranslationSession.Step.EncoderUnit)
             {
                 throw new InvalidOperationException("Expected a stream with a unit of features to encode.");
             }
@@ -37,15 +38,15 @@ public class BatchedStepBenchmarks
             _sessions.Add(session);
         }
 
-        _scheduler = new BatchScheduler(_bundle, Streams);
-        _scheduler.RunEncoders(_sessions, 0, Streams); // bindings made, states away from zero
-        _scheduler.RunDecoders(_sessions, 0, Streams);
+        _stacked = new StackedSteps(_bundle, Streams);
+        _stacked.RunEncoders(_sessions, 0, Streams); // bindings made, states away from zero
+        _stacked.RunDecoders(_sessions, 0, Streams);
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        _scheduler.Dispose();
+        _stacked.Dispose();
         _sessions.ForEach(s => s.Dispose());
         _translator.Dispose();
         _bundle.Dispose();
@@ -55,11 +56,11 @@ public class BatchedStepBenchmarks
     [Benchmark]
     public int DecoderStepBatched()
     {
-        _scheduler.RunDecoders(_sessions, 0, Streams);
-        return _scheduler.DecodedTokens[0];
+        _stacked.RunDecoders(_sessions, 0, Streams);
+        return _stacked.DecodedTokens[0];
     }
 
     /// <summary>One encoder + cross step over a unit for every stream.</summary>
     [Benchmark]
-    public void EncoderUnitBatched() => _scheduler.RunEncoders(_sessions, 0, Streams);
+    public void EncoderUnitBatched() => _stacked.RunEncoders(_sessions, 0, Streams);
 }

@@ -16,7 +16,7 @@ public class RuntimeOptionsBenchmarks
     private ModelBundle _bundle = null!;
     private ModelStepper _model = null!;
     private TranslationEngine _translator = null!;
-    private BatchScheduler _scheduler = null!;
+    private StackedSteps _stacked = null!;
     private List<TranslationSession> _sessions = [];
     private float[] _features = [];
 
@@ -38,6 +38,7 @@ public class RuntimeOptionsBenchmarks
         _model = new ModelStepper(_bundle);
         _features = new float[m.FeatureFramesPerUnit * m.FeatureDim];
         var random = new Random(1);
+        var updates = new List<SegmentUpdate>();
         for (int i = 0; i < _features.Length; i++)
         {
             _features[i] = (float)((random.NextDouble() * 2) - 1);
@@ -52,19 +53,19 @@ public class RuntimeOptionsBenchmarks
         {
             var session = _translator.CreateSession(new TranslationSessionOptions(WaitK: 3));
             session.AcceptWaveform(audio);
-            session.Advance(session.Outbox);
+            session.Advance(updates);
             _sessions.Add(session);
         }
 
-        _scheduler = new BatchScheduler(_bundle, streams);
-        _scheduler.RunEncoders(_sessions, 0, streams);
-        _scheduler.RunDecoders(_sessions, 0, streams);
+        _stacked = new StackedSteps(_bundle, streams);
+        _stacked.RunEncoders(_sessions, 0, streams);
+        _stacked.RunDecoders(_sessions, 0, streams);
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        _scheduler.Dispose();
+        _stacked.Dispose();
         _sessions.ForEach(s => s.Dispose());
         _translator.Dispose();
         _model.Dispose();
@@ -83,7 +84,7 @@ public class RuntimeOptionsBenchmarks
     [Benchmark]
     public int DecoderStepBatched32()
     {
-        _scheduler.RunDecoders(_sessions, 0, _sessions.Count);
-        return _scheduler.DecodedTokens[0];
+        _stacked.RunDecoders(_sessions, 0, _sessions.Count);
+        return _stacked.DecodedTokens[0];
     }
 }

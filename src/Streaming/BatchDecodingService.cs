@@ -86,6 +86,8 @@ public sealed class BatchDecodingService : IAsyncDisposable, IDisposable
         var reader = _queue.Reader;
         var batch = new List<BatchDecodeRequest>(_options.MaxBatchSize);
         var sessions = new List<TranslationSession>(_options.MaxBatchSize);
+        var updates = new List<List<SegmentUpdate>>(_options.MaxBatchSize);
+        var counts = new int[_options.MaxBatchSize];
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             Take(reader, batch);
@@ -100,21 +102,24 @@ public sealed class BatchDecodingService : IAsyncDisposable, IDisposable
             }
 
             sessions.Clear();
-            foreach (var request in batch)
+            updates.Clear();
+            for (int i = 0; i < batch.Count; i++)
             {
-                sessions.Add(request.Session);
+                sessions.Add(batch[i].Session);
+                updates.Add(batch[i].Updates!);
+                counts[i] = batch[i].Updates!.Count;
             }
 
-            Run(batch, sessions);
+            Run(batch, sessions, updates, counts);
             batch.Clear();
         }
     }
 
-    private void Run(List<BatchDecodeRequest> batch, List<TranslationSession> sessions)
+    private void Run(List<BatchDecodeRequest> batch, List<TranslationSession> sessions, List<List<SegmentUpdate>> updates, int[] countsBefore)
     {
         try
         {
-            _translator.DecodeBatch(sessions, _options.MaxBatchSize);
+            _translator.DecodeBatch(sessions, updates, _options.MaxBatchSize);
         }
         catch (Exception error)
         {
@@ -126,9 +131,9 @@ public sealed class BatchDecodingService : IAsyncDisposable, IDisposable
             return;
         }
 
-        foreach (var request in batch)
+        for (int i = 0; i < batch.Count; i++)
         {
-            request.Complete(request.Session.TakeOutbox(request.Updates!));
+            batch[i].Complete(updates[i].Count - countsBefore[i]);
         }
     }
 

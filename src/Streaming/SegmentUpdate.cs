@@ -21,6 +21,12 @@ public sealed record SegmentUpdate(
     /// </summary>
     public long SegmentEndMs { get; init; }
 
+    /// <summary>
+    /// Index in <see cref="Tokens"/> of the first token this update appended: Tokens.Count - 1 for a token
+    /// update, Tokens.Count for a final one (it appends none). A client of the wire gets only these.
+    /// </summary>
+    public int NewTokensFrom { get; init; }
+
     /// <summary>Why the segment ended; <see cref="SegmentEndReason.None"/> unless <see cref="IsFinal"/>.</summary>
     public SegmentEndReason EndReason { get; init; }
 

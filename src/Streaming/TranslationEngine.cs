@@ -17,8 +17,8 @@ public sealed class TranslationEngine(ModelBundle bundle) : IDisposable
     /// <summary>The largest batch <see cref="DecodeBatch"/> accepts (buffers are sized for it up front).</summary>
     public const int MaxBatchSizeLimit = 1024;
 
-    // Batch buffers are tens of MB at 32 rows: kept for reuse, one per thread that batches at once.
-    private readonly ConcurrentBag<BatchScheduler> _schedulers = [];
+    // Stacked buffers are tens of MB at 32 rows: kept for reuse, one per thread that batches at once.
+    private readonly ConcurrentBag<BatchStepper> _steppers = [];
     private volatile bool _disposed;
 
     public ModelBundle Bundle { get; } = bundle ?? throw new ArgumentNullException(nameof(bundle));
@@ -54,85 +54,66 @@ public sealed class TranslationEngine(ModelBundle bundle) : IDisposable
     /// Runs every model step the input of <paramref name="sessions"/> allows now, as sherpa-onnx's
     /// DecodeStreams does: each tick, the sessions that need an encoder step run it as one stacked ONNX
     /// call (up to <paramref name="maxBatchSize"/> sessions per call), then one stacked cross update,
-    /// and those that need a decoder step one stacked decoder call. Tokens, delays and updates are
-    /// exactly those of <see cref="TranslationSession.Decode"/> on each session alone.
+    /// and those that need a decoder step one stacked decoder call. Session i's updates are appended to
+    /// <paramref name="updates"/>[i]; they are exactly those of <see cref="TranslationSession.Decode"/> on
+    /// each session alone, which is this with a batch of one.
     /// </summary>
     /// <remarks>
-    /// The updates wait in each session: its next <see cref="TranslationSession.Decode"/> returns them
-    /// first (and has no steps left to run). Each session must be used by no other thread during the call.
-    /// Only fixed-size (LeaP) states stack; sessions of a softmax bundle are stepped one by one.
+    /// Each session must be used by no other thread during the call. Only fixed-size (LeaP) states
+    /// stack; sessions of a softmax bundle are stepped one at a time.
     /// </remarks>
-    /// <returns>How many updates were made, over all sessions.</returns>
-    /// <exception cref="ArgumentException">A null or repeated session, or one of another bundle.</exception>
-    public int DecodeBatch(IReadOnlyList<TranslationSession> sessions, int maxBatchSize = DefaultMaxBatchSize)
+    /// <returns>How many updates were appended, over all sessions.</returns>
+    /// <exception cref="ArgumentException">A null or repeated session, one of another bundle, or not one update list per session.</exception>
+    public int DecodeBatch(IReadOnlyList<TranslationSession> sessions, IReadOnlyList<List<SegmentUpdate>> updates, int maxBatchSize = DefaultMaxBatchSize)
     {
         ArgumentNullException.ThrowIfNull(sessions);
+        ArgumentNullException.ThrowIfNull(updates);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxBatchSize, MaxBatchSizeLimit);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!Bundle.Metadata.HasFixedSizeStates)
-        {
-            return DecodeOneByOne(sessions);
-        }
-
-        var scheduler = Rent(maxBatchSize);
+        var stepper = Rent(maxBatchSize);
         try
         {
-            return scheduler.Run(sessions, maxBatchSize);
+            return stepper.Run(sessions, updates, maxBatchSize);
         }
         finally
         {
-            Return(scheduler);
+            Return(stepper);
         }
     }
 
     public void Dispose()
     {
         _disposed = true;
-        while (_schedulers.TryTake(out var scheduler))
+        while (_steppers.TryTake(out var stepper))
         {
-            scheduler.Dispose();
+            stepper.Dispose();
         }
     }
 
-    private static int DecodeOneByOne(IReadOnlyList<TranslationSession> sessions)
+    private BatchStepper Rent(int capacity)
     {
-        int made = 0;
-        for (int i = 0; i < sessions.Count; i++)
+        if (_steppers.TryTake(out var stepper))
         {
-            var s = sessions[i] ?? throw new ArgumentException($"Session {i} is null.", nameof(sessions));
-            ObjectDisposedException.ThrowIf(s.IsDisposed, s);
-            int before = s.Outbox.Count;
-            s.RunAlone(s.Outbox);
-            made += s.Outbox.Count - before;
-        }
-
-        return made;
-    }
-
-    private BatchScheduler Rent(int capacity)
-    {
-        if (_schedulers.TryTake(out var scheduler))
-        {
-            if (scheduler.Capacity >= capacity)
+            if (stepper.Capacity >= capacity)
             {
-                return scheduler;
+                return stepper;
             }
 
-            scheduler.Dispose(); // too small: replaced by one sized for the larger batches asked for now
+            stepper.Dispose(); // too small: replaced by one sized for the larger batches asked for now
         }
 
-        return new BatchScheduler(Bundle, capacity);
+        return new BatchStepper(Bundle, capacity);
     }
 
-    private void Return(BatchScheduler scheduler)
+    private void Return(BatchStepper stepper)
     {
         if (_disposed)
         {
-            scheduler.Dispose();
+            stepper.Dispose();
             return;
         }
 
-        _schedulers.Add(scheduler);
+        _steppers.Add(stepper);
     }
 }

@@ -13,21 +13,20 @@ namespace LeaPformer.Streaming;
 /// Accept* only runs the front end (resampling, endpointing, fbank, CMVN); <see cref="Decode"/> runs the
 /// model. The encoder always sees whole pre-decision units of 4P feature frames (280 ms at P = 7), so
 /// the tokens and their delays do not depend on how the audio was chunked.
-/// Internally decoding is a resumable loop (<see cref="Advance"/> names the next model step, the
-/// Complete* methods take its result), so <see cref="TranslationEngine.DecodeBatch"/> can run the same steps
-/// for many sessions in one ONNX call each.
+/// The session itself runs no model: it holds the front end, the model states, the wait-k loop's
+/// position and the transcript, and says which step comes next (<see cref="Advance"/>) and takes its
+/// result (Complete*). <see cref="BatchStepper"/> runs the steps, for this session alone
+/// (<see cref="Decode"/>, a batch of one) or stacked with others (<see cref="TranslationEngine.DecodeBatch"/>).
 /// </remarks>
 public sealed class TranslationSession : IDisposable
 {
     private readonly ModelBundle _bundle;
     private readonly AudioFrontEnd _frontEnd;
     private readonly ModelStepper _model;
-    private readonly WaitKDecoder _decoder;
-    private readonly List<SegmentUpdate> _outbox = [];
-    private Detokenizer _detokenizer;
-    private PrefixList<CommittedToken> _committed = new();
+    private readonly WaitKLoop _loop;
+    private readonly SegmentTranscript _transcript;
+    private BatchStepper? _stepper; // this session's batch of one, made on the first Decode
     private float[] _scratch = new float[4096];
-    private int _segmentIndex;
     private int _stepRows; // feature rows of the encoder step Advance asked for
     private int _stepPrevious;
     private int _stepPos;
@@ -47,9 +46,8 @@ public sealed class TranslationSession : IDisposable
         Policy = policy;
         _frontEnd = new AudioFrontEnd(inputSampleRate, bundle.Cmvn, endpoint, singleUtterance);
         _model = new ModelStepper(bundle, preallocateStates);
-        _decoder = new WaitKDecoder(
-            _model, policy, WaitKDecoder.Settings.From(bundle.Metadata) with { Guard = guard ?? RunawayGuardOptions.Disabled });
-        _detokenizer = new Detokenizer(bundle.Tokens);
+        _loop = new WaitKLoop(policy, WaitKLoop.Settings.From(bundle.Metadata) with { Guard = guard ?? RunawayGuardOptions.Disabled });
+        _transcript = new SegmentTranscript(bundle.Tokens);
     }
 
     /// <summary>What the decoding loop needs next.</summary>
@@ -91,21 +89,18 @@ public sealed class TranslationSession : IDisposable
     internal bool IsDisposed => _disposed;
 
     /// <summary>Committed token ids of the current segment.</summary>
-    internal IReadOnlyList<int> TokenIds => _decoder.Tokens;
+    internal IReadOnlyList<int> TokenIds => _loop.Tokens;
 
     /// <summary>Exact delays in ms (fractional at the end of the source), as the golden files hold them.</summary>
-    internal IReadOnlyList<double> DelaysMs => _decoder.DelaysMs;
+    internal IReadOnlyList<double> DelaysMs => _loop.DelaysMs;
 
-    internal int FramesRead => _decoder.FramesRead;
+    internal int FramesRead => _loop.FramesRead;
 
-    internal int SegmentIndex => _segmentIndex;
+    internal int SegmentIndex => _transcript.SegmentIndex;
 
     internal long StateElementCount => _model.StateElementCount;
 
     internal ModelStepper Model => _model;
-
-    /// <summary>Updates made by batched decoding, handed out by the next <see cref="Decode"/>.</summary>
-    internal List<SegmentUpdate> Outbox => _outbox;
 
     internal int StepPrevious => _stepPrevious;
 
@@ -116,7 +111,7 @@ public sealed class TranslationSession : IDisposable
     /// <summary>The features of the encoder step <see cref="Advance"/> asked for.</summary>
     internal ReadOnlySpan<float> StepFeatures => _frontEnd.Features.Peek(_stepRows);
 
-    /// <summary>Scratch for the batch scheduler (duplicate detection).</summary>
+    /// <summary>Scratch for <see cref="BatchStepper"/> (a session twice in one batch).</summary>
     internal long BatchStamp { get; set; }
 
     /// <summary>The reusable request of <see cref="BatchDecodingService"/>; one at a time per session.</summary>
@@ -186,17 +181,15 @@ public sealed class TranslationSession : IDisposable
     /// <summary>
     /// Runs every model step the input allows now and appends one update per committed token, then,
     /// at the end of each segment, the segment's final update (<see cref="SegmentUpdate.IsFinal"/>).
-    /// Updates made by <see cref="TranslationEngine.DecodeBatch"/> since the last call come first.
+    /// The same steps as <see cref="TranslationEngine.DecodeBatch"/> with this session alone: a batch of one.
     /// </summary>
     /// <returns>How many updates were appended.</returns>
     public int Decode(List<SegmentUpdate> updates)
     {
         ArgumentNullException.ThrowIfNull(updates);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        int before = updates.Count;
-        TakeOutbox(updates);
-        RunAlone(updates);
-        return updates.Count - before;
+        _stepper ??= new BatchStepper(_bundle, capacity: 1);
+        return _stepper.Run(this, updates);
     }
 
     public void Dispose()
@@ -209,43 +202,8 @@ public sealed class TranslationSession : IDisposable
         _disposed = true;
         _model.Dispose();
         _frontEnd.Dispose();
+        _stepper?.Dispose();
     }
-
-    /// <summary>Moves the batched updates to <paramref name="updates"/>; returns how many.</summary>
-    internal int TakeOutbox(List<SegmentUpdate> updates)
-    {
-        int count = _outbox.Count;
-        if (count > 0)
-        {
-            updates.AddRange(_outbox);
-            _outbox.Clear();
-        }
-
-        return count;
-    }
-
-    /// <summary>Runs every step the input allows with this session's own (batch-1) buffers.</summary>
-    internal void RunAlone(List<SegmentUpdate> updates)
-    {
-        while (true)
-        {
-            switch (Advance(updates))
-            {
-                case Step.None:
-                    return;
-                case Step.Decoder:
-                    CompleteDecoderStep(_model.DecodeStep(_stepPrevious, _stepPos), updates);
-                    break;
-                default:
-                    RunEncoderAlone();
-                    CompleteEncoderStep();
-                    break;
-            }
-        }
-    }
-
-    /// <summary>The encoder + cross step <see cref="Advance"/> asked for, on this session's own buffers.</summary>
-    internal void RunEncoderAlone() => _model.EncodeAndRead(StepFeatures, _stepRows);
 
     /// <summary>
     /// Does everything that needs no model (segment ends, final updates, resets) and says which model
@@ -256,7 +214,7 @@ public sealed class TranslationSession : IDisposable
         var meta = _bundle.Metadata;
         while (!_completed)
         {
-            if (_decoder.TryGetStep(out _stepPrevious, out _stepPos))
+            if (_loop.TryGetStep(out _stepPrevious, out _stepPos))
             {
                 return Step.Decoder;
             }
@@ -267,13 +225,13 @@ public sealed class TranslationSession : IDisposable
                 return Step.None;
             }
 
-            if (_decoder.StopReason != SegmentEndReason.None && !_decoder.SourceDone)
+            if (_loop.StopReason != SegmentEndReason.None && !_loop.SourceDone)
             {
                 CutSegment(segment, updates); // the runaway guard, with audio of the segment left to read
                 continue;
             }
 
-            if (_decoder.SourceDone)
+            if (_loop.SourceDone)
             {
                 FinishSegment(segment, updates); // the loop ended: EOS, the token limit or the runaway guard
                 continue;
@@ -291,7 +249,7 @@ public sealed class TranslationSession : IDisposable
                 return Step.None;
             }
 
-            if ((segment.Dropped && _decoder.Tokens.Count == 0) || (segment.IsRemainder && _decoder.FramesRead == 0))
+            if ((segment.Dropped && _loop.Tokens.Count == 0) || (segment.IsRemainder && _loop.FramesRead == 0))
             {
                 // Endpoint rule 1: noise, not speech; nothing was shown, so nothing is finished either.
                 // Or what a runaway cut left of a segment is shorter than one source unit (280 ms: mostly the
@@ -312,51 +270,42 @@ public sealed class TranslationSession : IDisposable
 
             // The sub-40 ms tail and the held-back silence past the segment's end are never read.
             _frontEnd.Consume(segment, checked((int)segment.RowsQueued));
-            _decoder.MarkSourceDone(segment.LengthSamples * 1000.0 / KaldiFbank.SampleRate);
+            _loop.MarkSourceDone(segment.LengthSamples * 1000.0 / KaldiFbank.SampleRate);
         }
 
         return Step.None;
     }
 
-    /// <summary>The argmax of the decoder step <see cref="Advance"/> asked for; its new states are pending in the model.</summary>
+    /// <summary>
+    /// The argmax of the decoder step <see cref="Advance"/> asked for, whose new states are pending in the
+    /// model: kept when the loop commits the token (then its update is appended), else dropped.
+    /// </summary>
     internal void CompleteDecoderStep(int token, List<SegmentUpdate> updates)
     {
-        if (!_decoder.OnStepResult(token))
+        if (!_loop.OnStepResult(token))
         {
             return;
         }
 
+        _model.CommitDecoderStep();
+
         // One update per committed token, with its delay in whole ms of segment audio read.
         var segment = _frontEnd.Segments.Peek();
-        int id = _decoder.Tokens[^1];
-        long sourceMs = (long)Math.Floor(_decoder.DelaysMs[^1]);
-        long startMs = segment.StartMs;
-        string delta = _detokenizer.Append(id);
-        _committed.Add(new CommittedToken(id, _bundle.Tokens[id], sourceMs));
-        updates.Add(new SegmentUpdate(_segmentIndex, startMs, _detokenizer.Text, delta, _committed.Snapshot(), IsFinal: false)
-        {
-            SegmentEndMs = startMs + sourceMs,
-        });
+        updates.Add(_transcript.Token(token, segment.StartMs, (long)Math.Floor(_loop.DelaysMs[^1])));
     }
 
     /// <summary>The encoder + cross step <see cref="Advance"/> asked for has run (its states are committed).</summary>
     internal void CompleteEncoderStep()
     {
         _frontEnd.Consume(_frontEnd.Segments.Peek(), _stepRows);
-        _decoder.AddFrames(_stepRows / _bundle.Metadata.Subsampling);
+        _loop.AddFrames(_stepRows / _bundle.Metadata.Subsampling);
     }
 
     private void FinishSegment(FrontEndSegment segment, List<SegmentUpdate> updates)
     {
         _frontEnd.Segments.Dequeue();
-        long startMs = segment.StartMs;
-        updates.Add(new SegmentUpdate(_segmentIndex, startMs, _detokenizer.Text, string.Empty, _committed.Snapshot(), IsFinal: true)
-        {
-            SegmentEndMs = segment.EndSample * 1000 / KaldiFbank.SampleRate,
-            EndReason = _decoder.StopReason != SegmentEndReason.None ? _decoder.StopReason : segment.Reason,
-            IsEndOfSingleUtterance = segment.EndsSession,
-        });
-        _segmentIndex++;
+        var reason = _loop.StopReason != SegmentEndReason.None ? _loop.StopReason : segment.Reason;
+        updates.Add(_transcript.Final(segment.StartMs, segment.EndSample * 1000 / KaldiFbank.SampleRate, reason, segment.EndsSession));
         if (segment.EndsSession || (_frontEnd.Finished && _frontEnd.Segments.Count == 0))
         {
             _completed = true; // the last segment's tokens stay readable (TokenIds, DelaysMs)
@@ -374,16 +323,9 @@ public sealed class TranslationSession : IDisposable
     /// </summary>
     private void CutSegment(FrontEndSegment segment, List<SegmentUpdate> updates)
     {
-        long startMs = segment.StartMs;
         long cutSample = segment.StartSample + (segment.RowsConsumed * KaldiFbank.WindowShift);
         bool endsSession = _frontEnd.SingleUtterance;
-        updates.Add(new SegmentUpdate(_segmentIndex, startMs, _detokenizer.Text, string.Empty, _committed.Snapshot(), IsFinal: true)
-        {
-            SegmentEndMs = cutSample * 1000 / KaldiFbank.SampleRate,
-            EndReason = _decoder.StopReason,
-            IsEndOfSingleUtterance = endsSession,
-        });
-        _segmentIndex++;
+        updates.Add(_transcript.Final(segment.StartMs, cutSample * 1000 / KaldiFbank.SampleRate, _loop.StopReason, endsSession));
         if (endsSession)
         {
             _frontEnd.Stop();
@@ -399,9 +341,7 @@ public sealed class TranslationSession : IDisposable
     private void StartSegment()
     {
         _model.Reset();
-        _decoder.Reset();
-        _detokenizer = new Detokenizer(_bundle.Tokens);
-        _committed = new PrefixList<CommittedToken>(); // earlier snapshots keep the old one
+        _loop.Reset();
     }
 
     private Span<float> Scratch(int count)

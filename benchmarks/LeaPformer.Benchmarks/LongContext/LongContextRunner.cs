@@ -35,7 +35,7 @@ internal sealed class LongContextRunner(TextWriter log)
         string attention = bundle.Metadata.Attention;
         using var session = translator.CreateSession(new Streaming.TranslationSessionOptions(waitK) { Endpoint = EndpointOptions.Disabled });
         using var runOptions = new RunOptions();
-        using var scheduler = bundle.Metadata.HasFixedSizeStates ? new BatchScheduler(bundle, BatchRows) : null;
+        using var stacked = bundle.Metadata.HasFixedSizeStates ? new StackedSteps(bundle, BatchRows) : null;
         var batchRows = Enumerable.Repeat(session, BatchRows).ToList();
         var batchedTimes = new double[steps];
         var results = new List<CheckpointResult>();
@@ -73,7 +73,7 @@ internal sealed class LongContextRunner(TextWriter log)
             int window = (int)Math.Min(chunks, RtfWindowChunks);
             double rtf = chunkTicks.Take(window).Sum() / (double)Stopwatch.Frequency / (window / 10.0);
             TimeSteps(session, runOptions, decoderTimes, encoderTimes);
-            double batched = scheduler is null ? double.NaN : TimeBatchedDecoder(scheduler, batchRows, batchedTimes);
+            double batched = stacked is null ? double.NaN : TimeBatchedDecoder(stacked, batchRows, batchedTimes);
             long heap = ManagedHeap();
             var result = new CheckpointResult(
                 name,
@@ -146,12 +146,12 @@ internal sealed class LongContextRunner(TextWriter log)
     /// unstacked into the stream's pending states, which the next step drops as in <see cref="TimeSteps"/>);
     /// returns the median tick divided by the rows.
     /// </summary>
-    private static double TimeBatchedDecoder(BatchScheduler scheduler, List<TranslationSession> rows, double[] times)
+    private static double TimeBatchedDecoder(StackedSteps stacked, List<TranslationSession> rows, double[] times)
     {
         for (int i = -WarmupSteps; i < times.Length; i++)
         {
             long t0 = Stopwatch.GetTimestamp();
-            scheduler.RunDecoders(rows, 0, rows.Count);
+            stacked.RunDecoders(rows, 0, rows.Count);
             if (i >= 0)
             {
                 times[i] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds;

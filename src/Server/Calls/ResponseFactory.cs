@@ -12,9 +12,9 @@ internal static class ResponseFactory
 {
     /// <summary>
     /// The wire result for <paramref name="update"/>, whose Tokens hold the whole segment so far;
-    /// the wire carries only the tokens from <paramref name="firstNewToken"/> on (the ones this update appended).
+    /// the wire carries only the tokens this update appended (from <see cref="SegmentUpdate.NewTokensFrom"/> on).
     /// </summary>
-    public static StreamingTranslateResponse Result(SegmentUpdate update, int firstNewToken)
+    public static StreamingTranslateResponse Result(SegmentUpdate update)
     {
         var result = new TranslationResult
         {
@@ -25,7 +25,7 @@ internal static class ResponseFactory
             SegmentStartMs = update.SegmentStartMs,
             EndReason = EndReason(update.EndReason),
         };
-        for (var i = firstNewToken; i < update.Tokens.Count; i++)
+        for (var i = update.NewTokensFrom; i < update.Tokens.Count; i++)
         {
             var token = update.Tokens[i];
             result.Tokens.Add(new Token { Id = token.Id, Piece = token.Piece, SourceMs = token.SourceMs });

@@ -7,27 +7,18 @@ namespace LeaPformer.Server.Calls;
 
 /// <summary>
 /// Turns a session's updates into the call's responses: each result carries only the tokens its
-/// update appended to the segment; a final result is followed by END_OF_SEGMENT, and for a
+/// update appended to the segment (<see cref="SegmentUpdate.NewTokensFrom"/>); a final result is followed by END_OF_SEGMENT, and for a
 /// single_utterance stream by END_OF_SINGLE_UTTERANCE.
 /// </summary>
 internal sealed class SegmentResponses(CallResponseWriter responses, CallMeter meter, bool singleUtterance, ILogger logger, string streamId)
 {
-    private int _segmentIndex;
-    private int _tokensSent; // tokens of segment _segmentIndex already sent
-
     /// <summary>Queues the responses for <paramref name="updates"/>; true when a single utterance ended.</summary>
     public async ValueTask<bool> EmitAsync(List<SegmentUpdate> updates, CancellationToken cancellationToken)
     {
         foreach (var update in updates)
         {
-            if (update.SegmentIndex != _segmentIndex)
-            {
-                (_segmentIndex, _tokensSent) = (update.SegmentIndex, 0);
-            }
-
-            await responses.QueueAsync(ResponseFactory.Result(update, _tokensSent), cancellationToken);
-            meter.TokensSent(update.Tokens.Count - _tokensSent);
-            _tokensSent = update.Tokens.Count;
+            await responses.QueueAsync(ResponseFactory.Result(update), cancellationToken);
+            meter.TokensSent(update.Tokens.Count - update.NewTokensFrom);
             if (!update.IsFinal)
             {
                 continue;

@@ -7,7 +7,7 @@ namespace LeaPformer.Streaming.Decoding;
 /// One stream's model: encoder, cross-attention update and decoder steps over that stream's states,
 /// with every input and output in pinned buffers allocated once.
 /// </summary>
-internal sealed class ModelStepper : IDecoderSteps, IDisposable
+internal sealed class ModelStepper : IDisposable
 {
     private readonly ModelMetadata _meta;
     private readonly RunOptions _runOptions = new();
@@ -38,7 +38,7 @@ internal sealed class ModelStepper : IDecoderSteps, IDisposable
         _encoder = new GraphRunner(graphs.Encoder, [OnnxGraphs.EncoderInput], [OnnxGraphs.EncoderOutput], preallocateStates);
         _cross = new GraphRunner(graphs.Cross, [OnnxGraphs.CrossInput], [], preallocateStates);
         _decoder = new GraphRunner(
-            graphs.Decoder, [OnnxGraphs.DecoderToken, OnnxGraphs.DecoderPos], [OnnxGraphs.DecoderOutput], preallocateStates, _cross.States);
+            graphs.Decoder, [OnnxGraphs.DecoderToken, OnnxGraphs.DecoderPos], [OnnxGraphs.DecoderOutput], preallocateStates, _cross.States, graphs.DecoderCrossStates);
 
         int unit = _meta.FeatureFramesPerUnit;
         _features = new float[unit * _meta.FeatureDim];
@@ -125,6 +125,36 @@ internal sealed class ModelStepper : IDecoderSteps, IDisposable
     }
 
     public void CommitDecoderStep() => _decoder.Commit();
+
+    /// <summary>Copies this stream's decoder inputs (its own states, and the cross states it reads) into row <paramref name="row"/> of a stacked step.</summary>
+    public void StackDecoderStates(BatchBuffer[] states, BatchBuffer[] crossStates, int[] crossMap, int row)
+    {
+        _decoder.States.StackCurrent(states, row);
+        _cross.States.StackCurrent(crossStates, row, crossMap);
+    }
+
+    /// <summary>Row <paramref name="row"/> of a stacked decoder step's new states, pending as after <see cref="DecodeStep"/>.</summary>
+    public void TakeDecoderStates(BatchBuffer[] next, int row) => _decoder.TakeStacked(next, row);
+
+    /// <summary>Copies this stream's encoder states into row <paramref name="row"/> of a stacked step.</summary>
+    public void StackEncoderStates(BatchBuffer[] states, int row) => _encoder.States.StackCurrent(states, row);
+
+    /// <summary>Row <paramref name="row"/> of a stacked encoder step's new states, committed.</summary>
+    public void TakeEncoderStates(BatchBuffer[] next, int row)
+    {
+        _encoder.TakeStacked(next, row);
+        _encoder.Commit();
+    }
+
+    /// <summary>Copies this stream's cross-attention states into row <paramref name="row"/> of a stacked step.</summary>
+    public void StackCrossStates(BatchBuffer[] states, int row) => _cross.States.StackCurrent(states, row);
+
+    /// <summary>Row <paramref name="row"/> of a stacked cross step's new states, committed.</summary>
+    public void TakeCrossStates(BatchBuffer[] next, int row)
+    {
+        _cross.TakeStacked(next, row);
+        _cross.Commit();
+    }
 
     /// <summary>All states back to zero: the start of a new segment.</summary>
     public void Reset()

@@ -34,13 +34,15 @@ internal sealed class GraphRunner : IDisposable
     /// False forces the ORT-allocated path even for fixed-size states (the path the softmax baseline
     /// needs), so it can be tested against a LeaP bundle.
     /// </param>
-    /// <param name="readOnlySource">The states whose current values feed this graph's read-only inputs, matched by name (the decoder reads cross.onnx's states).</param>
+    /// <param name="readOnlySource">The states whose current values feed this graph's read-only inputs (the decoder reads cross.onnx's states).</param>
+    /// <param name="readOnlyMap">Read-only input j is <paramref name="readOnlySource"/>'s state readOnlyMap[j] (<see cref="GraphSpec.ReadOnlySourceIndices"/>).</param>
     public GraphRunner(
         GraphSpec spec,
         IReadOnlyList<string> dataInputs,
         IReadOnlyList<string> dataOutputs,
         bool preallocateStates = true,
-        StateSet? readOnlySource = null)
+        StateSet? readOnlySource = null,
+        int[]? readOnlyMap = null)
     {
         _spec = spec;
         _dataInputs = dataInputs.Count;
@@ -52,7 +54,12 @@ internal sealed class GraphRunner : IDisposable
         _outputs = new OrtValue[_outputNames.Length];
         _pending = new OrtValue?[States.IsFixedSize ? 0 : States.Count];
         _readOnlySource = readOnlySource;
-        _readOnlyMap = MatchByName(spec, readOnlySource);
+        _readOnlyMap = readOnlyMap ?? [];
+        if (_readOnlyMap.Length != spec.ReadOnlyStates.Count || (_readOnlyMap.Length > 0 && readOnlySource is null))
+        {
+            throw new ArgumentException($"{spec.File}: each read-only input needs its source state.", nameof(readOnlyMap));
+        }
+
         _bindings = new OrtIoBinding?[readOnlySource is null ? 2 : 4];
     }
 
@@ -151,14 +158,19 @@ internal sealed class GraphRunner : IDisposable
         _hasPending = true;
     }
 
-    /// <summary>Fixed-size only: a batched step wrote this stream's new states into <see cref="StateSet.NextSpan"/>; they are pending like a Run's.</summary>
-    public void MarkPending()
+    /// <summary>
+    /// Fixed-size only: this stream's new states are row <paramref name="row"/> of a stacked step's outputs;
+    /// they are pending like a Run's.
+    /// </summary>
+    public void TakeStacked(BatchBuffer[] stackedNext, int row)
     {
         if (!States.IsFixedSize)
         {
-            throw new InvalidOperationException("Only fixed-size states can be written by a batched step.");
+            throw new InvalidOperationException("Only fixed-size states can be written by a stacked step.");
         }
 
+        DiscardPending();
+        States.UnstackNext(stackedNext, row);
         _hasPending = true;
     }
 
@@ -280,35 +292,5 @@ internal sealed class GraphRunner : IDisposable
             _pending[i]?.Dispose();
             _pending[i] = null;
         }
-    }
-
-    /// <summary>For each read-only input, the index of the same-named state of the source.</summary>
-    private static int[] MatchByName(GraphSpec spec, StateSet? source)
-    {
-        var map = new int[spec.ReadOnlyStates.Count];
-        if (map.Length > 0 && source is null)
-        {
-            throw new InvalidOperationException($"{spec.File}: has read-only state inputs but no graph provides them.");
-        }
-
-        for (int i = 0; i < map.Length; i++)
-        {
-            string name = spec.ReadOnlyStates[i].Name;
-            map[i] = -1;
-            for (int j = 0; j < source!.Count; j++)
-            {
-                if (source.Spec(j).Name == name)
-                {
-                    map[i] = j;
-                }
-            }
-
-            if (map[i] < 0)
-            {
-                throw new InvalidOperationException($"{spec.File}: no state '{name}' for its read-only input.");
-            }
-        }
-
-        return map;
     }
 }

@@ -100,6 +100,31 @@ internal sealed class GraphSpec : IDisposable
         return new GraphSpec(file, session, states, readOnly);
     }
 
+    /// <summary>
+    /// For each of this graph's read-only inputs, the index of the same-named state in <paramref name="source"/>
+    /// (the decoder reads cross.onnx's states). The one place where states are matched across graphs.
+    /// </summary>
+    public int[] ReadOnlySourceIndices(GraphSpec source)
+    {
+        var map = new int[ReadOnlyStates.Count];
+        for (int i = 0; i < map.Length; i++)
+        {
+            string name = ReadOnlyStates[i].Name;
+            map[i] = -1;
+            for (int j = 0; j < source.States.Count; j++)
+            {
+                if (source.States[j].Name == name)
+                {
+                    map[i] = j;
+                }
+            }
+
+            Require(map[i] >= 0, File, $"no state '{name}' of {Path.GetFileName(source.File)} for its read-only input.");
+        }
+
+        return map;
+    }
+
     public int[] OutputDims(string name) => Session.OutputMetadata[name].Dimensions;
 
     public int[] InputDims(string name) => Session.InputMetadata[name].Dimensions;

@@ -16,6 +16,9 @@ internal sealed class OnnxGraphs(GraphSpec encoder, GraphSpec cross, GraphSpec d
 
     public GraphSpec Decoder { get; } = decoder;
 
+    /// <summary>Decoder read-only input j is cross.onnx's state DecoderCrossStates[j].</summary>
+    public int[] DecoderCrossStates { get; } = decoder.ReadOnlySourceIndices(cross);
+
     public void Dispose()
     {
         Encoder.Dispose();

@@ -81,6 +81,24 @@ internal sealed class StateSet : IDisposable
     /// <summary>Fixed-size only: the next state's floats, where a batched step unstacks its row.</summary>
     public Span<float> NextSpan(int index) => _parity == 0 ? _b[index] : _a[index];
 
+    /// <summary>Fixed-size only: copies each current state into row <paramref name="row"/> of its stacked tensor (states in order, or <paramref name="map"/>[j] into tensor j).</summary>
+    public void StackCurrent(BatchBuffer[] stacked, int row, int[]? map = null)
+    {
+        for (int j = 0; j < stacked.Length; j++)
+        {
+            CurrentSpan(map is null ? j : map[j]).CopyTo(stacked[j].FloatRow(row));
+        }
+    }
+
+    /// <summary>Fixed-size only: row <paramref name="row"/> of each stacked new state becomes this stream's next state.</summary>
+    public void UnstackNext(BatchBuffer[] stacked, int row)
+    {
+        for (int i = 0; i < stacked.Length; i++)
+        {
+            stacked[i].FloatRow(row).CopyTo(NextSpan(i));
+        }
+    }
+
     /// <summary>Fixed-size only: the next states become current.</summary>
     public void Swap() => _parity ^= 1;
 

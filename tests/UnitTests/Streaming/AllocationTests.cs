@@ -44,26 +44,27 @@ public sealed class AllocationTests(BundleFixture fixture)
         var sessions = Enumerable.Range(0, 8).Select(_ => translator.CreateSession(new TranslationSessionOptions(WaitK: 3))).ToList();
         try
         {
+            var updates = new List<SegmentUpdate>();
             foreach (var s in sessions)
             {
                 s.AcceptWaveform(fixture.Goldens[0].Samples);
-                Assert.Equal(TranslationSession.Step.EncoderUnit, s.Advance(s.Outbox));
+                Assert.Equal(TranslationSession.Step.EncoderUnit, s.Advance(updates));
             }
 
-            using var scheduler = new BatchScheduler(fixture.Bundle, 8);
+            using var stacked = new StackedSteps(fixture.Bundle, 8);
             for (int i = 0; i < 3; i++)
             {
-                scheduler.RunEncoders(sessions, 0, 8);
-                scheduler.RunDecoders(sessions, 0, 8);
-                scheduler.RunDecoders(sessions, 0, 5);
+                stacked.RunEncoders(sessions, 0, 8);
+                stacked.RunDecoders(sessions, 0, 8);
+                stacked.RunDecoders(sessions, 0, 5);
             }
 
             long before = GC.GetAllocatedBytesForCurrentThread();
             for (int i = 0; i < 10; i++)
             {
-                scheduler.RunEncoders(sessions, 0, 8);
-                scheduler.RunDecoders(sessions, 0, 8);
-                scheduler.RunDecoders(sessions, 0, 5);
+                stacked.RunEncoders(sessions, 0, 8);
+                stacked.RunDecoders(sessions, 0, 8);
+                stacked.RunDecoders(sessions, 0, 5);
             }
 
             Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);

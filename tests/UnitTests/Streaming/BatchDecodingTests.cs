@@ -1,5 +1,6 @@
 using LeaPformer.Policy;
 using LeaPformer.Streaming;
+using LeaPformer.Streaming.Decoding;
 using LeaPformer.UnitTests.Support;
 using static LeaPformer.UnitTests.Support.TestAudio;
 
@@ -37,7 +38,7 @@ public sealed class BatchDecodingTests(BundleFixture fixture)
             expectedDelays.Add([.. session.DelaysMs]);
         }
 
-        // Batched: every stream gets its next chunk, then one DecodeBatch for all, then Decode hands out the updates.
+        // Batched: every stream gets its next chunk, then one DecodeBatch for all; a Decode after it has nothing left to run.
         var sessions = streams.Select(s => translator.CreateSession(s.Options)).ToList();
         try
         {
@@ -60,10 +61,10 @@ public sealed class BatchDecodingTests(BundleFixture fixture)
                     }
                 }
 
-                translator.DecodeBatch(sessions, maxBatchSize);
+                translator.DecodeBatch(sessions, updates, maxBatchSize);
                 for (int i = 0; i < sessions.Count; i++)
                 {
-                    sessions[i].Decode(updates[i]);
+                    Assert.Equal(0, sessions[i].Decode(updates[i]));
                 }
             }
 
@@ -94,7 +95,7 @@ public sealed class BatchDecodingTests(BundleFixture fixture)
             s.InputFinished();
         }
 
-        translator.DecodeBatch([batchable, growing]);
+        translator.DecodeBatch([batchable, growing], [[], []]);
         var expected = golden.Decodes.Single(d => d.K == 3);
         Assert.Equal(expected.Tokens, batchable.TokenIds);
         Assert.Equal(expected.Tokens, growing.TokenIds);
@@ -102,12 +103,51 @@ public sealed class BatchDecodingTests(BundleFixture fixture)
     }
 
     [Fact]
+    public void Batch_size_1_and_batch_size_64_run_the_same_stepping_loop()
+    {
+        // One stepper type steps every session: Decode is a batch of one through it, DecodeBatch a larger
+        // one. The same stream alone and as each of 64 rows takes the same ticks and makes the same updates.
+        using var translator = new TranslationEngine(fixture.Bundle);
+        var golden = fixture.Goldens[1];
+        var options = new TranslationSessionOptions(WaitK: 3);
+
+        using var alone = translator.CreateSession(options);
+        using var one = new BatchStepper(fixture.Bundle, capacity: 1);
+        alone.AcceptWaveform(golden.Samples);
+        alone.InputFinished();
+        var aloneUpdates = new List<SegmentUpdate>();
+        int made = one.Run(alone, aloneUpdates);
+
+        var sessions = Enumerable.Range(0, 64).Select(_ => translator.CreateSession(options)).ToList();
+        try
+        {
+            using var many = new BatchStepper(fixture.Bundle, capacity: 64);
+            var updates = sessions.Select(_ => new List<SegmentUpdate>()).ToList();
+            foreach (var s in sessions)
+            {
+                s.AcceptWaveform(golden.Samples);
+                s.InputFinished();
+            }
+
+            Assert.Equal(64 * made, many.Run(sessions, updates, maxBatchSize: 64));
+            Assert.Equal(one.Ticks, many.Ticks);
+            Assert.All(updates, u => Assert.Equal(aloneUpdates.Select(DescribeFully), u.Select(DescribeFully)));
+            Assert.Equal(golden.Decodes.Single(d => d.K == 3).Tokens, alone.TokenIds);
+        }
+        finally
+        {
+            sessions.ForEach(s => s.Dispose());
+        }
+    }
+
+    [Fact]
     public void A_session_may_appear_only_once()
     {
         using var translator = new TranslationEngine(fixture.Bundle);
         using var session = translator.CreateSession(new TranslationSessionOptions());
-        Assert.Throws<ArgumentException>(() => translator.DecodeBatch([session, session]));
-        Assert.Throws<ArgumentOutOfRangeException>(() => translator.DecodeBatch([session], 0));
+        Assert.Throws<ArgumentException>(() => translator.DecodeBatch([session, session], [[], []]));
+        Assert.Throws<ArgumentException>(() => translator.DecodeBatch([session], [[], []]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => translator.DecodeBatch([session], [[]], 0));
     }
 
     [Fact]

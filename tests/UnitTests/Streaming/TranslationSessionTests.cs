@@ -41,6 +41,25 @@ public sealed class TranslationSessionTests(BundleFixture fixture)
     }
 
     [Fact]
+    public void Each_update_names_the_tokens_it_appended()
+    {
+        // Two segments, so the delta restarts from nothing at the second.
+        var g = fixture.Goldens;
+        var audio = TestAudio.Concat(TestAudio.PadToFrames(g[0].Samples), TestAudio.Silence(1500), g[1].Samples);
+        using var translator = new TranslationEngine(fixture.Bundle);
+        var updates = TestAudio.Run(translator, new TranslationSessionOptions(WaitK: 3) { Endpoint = EndpointOptions.Default }, audio, 1600);
+        Assert.True(updates.Count(u => u.IsFinal) >= 2);
+        var previous = new Dictionary<int, int>(); // segment -> tokens seen
+        foreach (var u in updates)
+        {
+            Assert.Equal(previous.GetValueOrDefault(u.SegmentIndex), u.NewTokensFrom);
+            Assert.Equal(u.IsFinal ? 0 : 1, u.Tokens.Count - u.NewTokensFrom);
+            Assert.True(!u.IsFinal || u.Delta.Length == 0);
+            previous[u.SegmentIndex] = u.Tokens.Count;
+        }
+    }
+
+    [Fact]
     public void Float32_and_linear16_input_decode_alike()
     {
         var golden = fixture.Goldens[0];

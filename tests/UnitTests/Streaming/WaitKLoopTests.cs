@@ -5,17 +5,17 @@ using LeaPformer.Streaming.Decoding;
 namespace LeaPformer.UnitTests.Streaming;
 
 /// <summary>The docs/bundle.md decoding loop against a scripted decoder, without a model.</summary>
-public sealed class WaitKDecoderTests
+public sealed class WaitKLoopTests
 {
     private const int Bos = 2;
     private const int Eos = 3;
-    private static readonly WaitKDecoder.Settings Settings = new(Bos, Eos, FrameMs: 40, MaxTokensBase: 10, MaxTokensPerFrame: 0.5);
+    private static readonly WaitKLoop.Settings Settings = new(Bos, Eos, FrameMs: 40, MaxTokensBase: 10, MaxTokensPerFrame: 0.5);
 
     [Fact]
     public void Wait_k_writes_one_token_per_unit_after_k_units()
     {
         var model = new ScriptedDecoder(pos => 10 + pos);
-        var decoder = new WaitKDecoder(model, new WaitKPolicy(2, 7), Settings);
+        var decoder = new DrivenLoop(model, new WaitKPolicy(2, 7), Settings);
 
         Assert.Equal(0, decoder.OnFramesRead(7));
         Assert.Equal(1, decoder.OnFramesRead(7)); // 14 frames >= (2 + 0) * 7
@@ -29,7 +29,7 @@ public sealed class WaitKDecoderTests
     {
         // Says EOS for token 1 while streaming, then token 1 = 21 once the source is done.
         var model = new ScriptedDecoder((pos, calls) => pos == 1 && calls < 3 ? Eos : pos < 3 ? 20 + pos : Eos);
-        var decoder = new WaitKDecoder(model, new WaitKPolicy(1, 1), Settings);
+        var decoder = new DrivenLoop(model, new WaitKPolicy(1, 1), Settings);
 
         Assert.Equal(1, decoder.OnFramesRead(1)); // token 0
         Assert.Equal(0, decoder.OnFramesRead(1)); // EOS at pos 1 = READ
@@ -50,7 +50,7 @@ public sealed class WaitKDecoderTests
     public void The_token_limit_grows_with_frames_read()
     {
         var model = new ScriptedDecoder(_ => 42); // never says EOS
-        var decoder = new WaitKDecoder(model, new WaitKPolicy(1, 1), Settings with { MaxTokensBase = 2, MaxTokensPerFrame = 0.5 });
+        var decoder = new DrivenLoop(model, new WaitKPolicy(1, 1), Settings with { MaxTokensBase = 2, MaxTokensPerFrame = 0.5 });
 
         decoder.OnFramesRead(1); // limit 2 + floor(0.5) = 2; wait-1 allows 1
         Assert.Single(decoder.Tokens);
@@ -63,7 +63,7 @@ public sealed class WaitKDecoderTests
     public void Offline_writes_only_after_the_source_is_done()
     {
         var model = new ScriptedDecoder(pos => pos < 4 ? 30 + pos : Eos);
-        var decoder = new WaitKDecoder(model, new WaitKPolicy(WaitKPolicy.Offline, 7), Settings);
+        var decoder = new DrivenLoop(model, new WaitKPolicy(WaitKPolicy.Offline, 7), Settings);
         Assert.Equal(0, decoder.OnFramesRead(7));
         Assert.Equal(0, decoder.OnFramesRead(3));
         Assert.Equal(0, model.Calls);
@@ -74,7 +74,7 @@ public sealed class WaitKDecoderTests
     [Fact]
     public void Nothing_more_is_read_after_the_source_is_done()
     {
-        var decoder = new WaitKDecoder(new ScriptedDecoder(_ => Eos), new WaitKPolicy(1, 1), Settings);
+        var decoder = new DrivenLoop(new ScriptedDecoder(_ => Eos), new WaitKPolicy(1, 1), Settings);
         decoder.OnSourceDone(0);
         Assert.Empty(decoder.Tokens);
         Assert.Throws<InvalidOperationException>(() => decoder.OnFramesRead(1));
@@ -84,7 +84,7 @@ public sealed class WaitKDecoderTests
     public void The_resumable_loop_asks_for_the_same_steps_as_the_synchronous_one()
     {
         var model = new ScriptedDecoder(_ => 99); // only counts commits; steps are answered below
-        var decoder = new WaitKDecoder(model, new WaitKPolicy(1, 7), Settings);
+        var decoder = new DrivenLoop(model, new WaitKPolicy(1, 7), Settings);
         Assert.False(decoder.TryGetStep(out _, out _)); // nothing read yet
         decoder.AddFrames(7);
         Assert.True(decoder.TryGetStep(out int previous, out int pos));
@@ -118,7 +118,7 @@ public sealed class WaitKDecoderTests
     {
         var model = new ScriptedDecoder(pos => pos < script.Length ? script[pos] : Eos);
         var guard = RunawayGuardOptions.Default with { MaxTokensPerSecond = null }; // at most 3 copies in a row
-        var decoder = new WaitKDecoder(model, new WaitKPolicy(1, 1), Settings with { Guard = guard, MaxTokensBase = 100 });
+        var decoder = new DrivenLoop(model, new WaitKPolicy(1, 1), Settings with { Guard = guard, MaxTokensBase = 100 });
 
         for (int i = 0; i < script.Length && !decoder.Ended; i++)
         {
@@ -142,7 +142,7 @@ public sealed class WaitKDecoderTests
         int[] script = [90, 70, 70, 70, 80, 11, 12, 13, 14, 15, 11, 12, 13, 14, 15, 11, 12, 13, 14, 15, 11, 12, 13, 14, 15];
         var model = new ScriptedDecoder(pos => pos < script.Length ? script[pos] : Eos);
         var guard = RunawayGuardOptions.Default with { MaxTokensPerSecond = null };
-        var decoder = new WaitKDecoder(model, new WaitKPolicy(1, 1), Settings with { Guard = guard, MaxTokensBase = 100 });
+        var decoder = new DrivenLoop(model, new WaitKPolicy(1, 1), Settings with { Guard = guard, MaxTokensBase = 100 });
 
         decoder.OnFramesRead(script.Length);
         decoder.OnSourceDone(script.Length * 40);
@@ -156,7 +156,7 @@ public sealed class WaitKDecoderTests
     {
         var model = new ScriptedDecoder(_ => 42); // never says EOS
         var guard = new RunawayGuardOptions { BaseTokens = 2, MaxTokensPerSecond = 5, MaxNgramRepeats = null };
-        var decoder = new WaitKDecoder(model, new WaitKPolicy(1, 1), Settings with { Guard = guard, MaxTokensBase = 100 });
+        var decoder = new DrivenLoop(model, new WaitKPolicy(1, 1), Settings with { Guard = guard, MaxTokensBase = 100 });
 
         // Wait-1 with 40 ms units allows a token a frame (25 a second); the guard allows 2 + 5 per second:
         // 3 tokens need 0.2 s, i.e. 5 frames.
@@ -176,7 +176,7 @@ public sealed class WaitKDecoderTests
     {
         var model = new ScriptedDecoder(_ => 42);
         var guard = new RunawayGuardOptions { BaseTokens = 3, MaxTokensPerSecond = 2.5, MaxNgramRepeats = null };
-        var decoder = new WaitKDecoder(model, new WaitKPolicy(WaitKPolicy.Offline, 7), Settings with { Guard = guard });
+        var decoder = new DrivenLoop(model, new WaitKPolicy(WaitKPolicy.Offline, 7), Settings with { Guard = guard });
 
         decoder.OnFramesRead(25); // 1 s; the bundle's limit would allow 10 + 12 tokens
         decoder.OnSourceDone(1000);
@@ -190,7 +190,7 @@ public sealed class WaitKDecoderTests
     public void Without_the_guard_the_bundle_limit_alone_stops_a_decoder_that_never_says_eos()
     {
         var model = new ScriptedDecoder(_ => 42);
-        var decoder = new WaitKDecoder(model, new WaitKPolicy(WaitKPolicy.Offline, 7), Settings with { Guard = RunawayGuardOptions.Disabled });
+        var decoder = new DrivenLoop(model, new WaitKPolicy(WaitKPolicy.Offline, 7), Settings with { Guard = RunawayGuardOptions.Disabled });
 
         decoder.OnFramesRead(25);
         decoder.OnSourceDone(1000);
@@ -199,7 +199,7 @@ public sealed class WaitKDecoderTests
         Assert.Equal(SegmentEndReason.None, decoder.StopReason);
     }
 
-    private sealed class ScriptedDecoder(Func<int, int, int> next) : IDecoderSteps
+    private sealed class ScriptedDecoder(Func<int, int, int> next)
     {
         public ScriptedDecoder(Func<int, int> next)
             : this((pos, _) => next(pos))
@@ -208,7 +208,8 @@ public sealed class WaitKDecoderTests
 
         public int Calls { get; private set; }
 
-        public int Commits { get; private set; }
+        /// <summary>Steps whose new states were kept (their token was committed).</summary>
+        public int Commits { get; set; }
 
         public List<int> Previous { get; } = [];
 
@@ -217,7 +218,73 @@ public sealed class WaitKDecoderTests
             Previous.Add(previous);
             return next(pos, Calls++);
         }
+    }
 
-        public void CommitDecoderStep() => Commits++;
+    /// <summary>
+    /// The loop as the stepper drives it: each decoder step it asks for is run on the scripted decoder
+    /// and its states are kept exactly when the loop commits the token.
+    /// </summary>
+    private sealed class DrivenLoop(ScriptedDecoder model, IReadWritePolicy policy, WaitKLoop.Settings settings)
+    {
+        private readonly WaitKLoop _loop = new(policy, settings);
+
+        public IReadOnlyList<int> Tokens => _loop.Tokens;
+
+        public IReadOnlyList<double> DelaysMs => _loop.DelaysMs;
+
+        public int FramesRead => _loop.FramesRead;
+
+        public bool SourceDone => _loop.SourceDone;
+
+        public bool Ended => _loop.Ended;
+
+        public SegmentEndReason StopReason => _loop.StopReason;
+
+        /// <summary>Frames were read; runs every step the policy now allows. Returns the tokens committed.</summary>
+        public int OnFramesRead(int encoderFrames)
+        {
+            _loop.AddFrames(encoderFrames);
+            return WriteAll();
+        }
+
+        /// <summary>The source is done; runs to the end of the segment. Returns the tokens committed.</summary>
+        public int OnSourceDone(double sourceMs)
+        {
+            _loop.MarkSourceDone(sourceMs);
+            return WriteAll();
+        }
+
+        public void AddFrames(int encoderFrames) => _loop.AddFrames(encoderFrames);
+
+        public void MarkSourceDone(double sourceMs) => _loop.MarkSourceDone(sourceMs);
+
+        public bool TryGetStep(out int previous, out int pos) => _loop.TryGetStep(out previous, out pos);
+
+        public bool OnStepResult(int token)
+        {
+            bool committed = _loop.OnStepResult(token);
+            if (committed)
+            {
+                model.Commits++;
+            }
+
+            return committed;
+        }
+
+        public void Reset() => _loop.Reset();
+
+        private int WriteAll()
+        {
+            int written = 0;
+            while (TryGetStep(out int previous, out int pos))
+            {
+                if (OnStepResult(model.DecodeStep(previous, pos)))
+                {
+                    written++;
+                }
+            }
+
+            return written;
+        }
     }
 }

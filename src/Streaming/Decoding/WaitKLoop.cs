@@ -3,9 +3,12 @@ using LeaPformer.Policy;
 namespace LeaPformer.Streaming.Decoding;
 
 /// <summary>
-/// The simultaneous decoding loop of docs/bundle.md for one segment: wait-k with fixed pre-decision,
-/// EOS before the source ends = READ (with that step's decoder states discarded), and a token limit
-/// of base + floor(per_frame * frames read). Knows nothing about audio or ONNX.
+/// The simultaneous decoding loop of docs/bundle.md for one segment, as a pure object that runs no model:
+/// <see cref="TryGetStep"/> says Read (false) or Decode(previous, pos) (true), and whoever runs that decoder
+/// step reports its argmax to <see cref="OnStepResult"/>, which says whether the token was committed
+/// (then the step's new decoder states must be kept). Wait-k with fixed pre-decision, EOS before the
+/// source ends = READ (that step's states discarded), and a token limit of base + floor(per_frame *
+/// frames read). Knows nothing about audio or ONNX.
 /// </summary>
 /// <remarks>
 /// On top of the bundle's loop, the runaway guard (<see cref="RunawayGuardOptions"/>, off unless
@@ -13,13 +16,7 @@ namespace LeaPformer.Streaming.Decoding;
 /// committed and the segment is over (<see cref="Ended"/>, with <see cref="StopReason"/>), even before the
 /// source is done; the session then starts the next segment where the model had read.
 /// </remarks>
-/// <remarks>
-/// The loop is resumable so a scheduler can run one decoder step for many streams at once:
-/// <see cref="TryGetStep"/> says which step the policy wants next, whoever runs it reports the argmax
-/// to <see cref="OnStepResult"/>. <see cref="OnFramesRead"/> and <see cref="OnSourceDone"/> drive the
-/// same loop synchronously through <see cref="IDecoderSteps"/>.
-/// </remarks>
-internal sealed class WaitKDecoder(IDecoderSteps model, IReadWritePolicy policy, WaitKDecoder.Settings settings)
+internal sealed class WaitKLoop(IReadWritePolicy policy, WaitKLoop.Settings settings)
 {
     private readonly List<int> _tokens = [];
     private readonly List<double> _delaysMs = [];
@@ -41,24 +38,6 @@ internal sealed class WaitKDecoder(IDecoderSteps model, IReadWritePolicy policy,
 
     /// <summary>ms of source read when each token was committed (source length for tokens written after the end).</summary>
     public IReadOnlyList<double> DelaysMs => _delaysMs;
-
-    /// <summary>Encoder frames were fed to cross-attention; writes what the policy now allows.</summary>
-    /// <returns>Tokens committed.</returns>
-    public int OnFramesRead(int encoderFrames)
-    {
-        AddFrames(encoderFrames);
-        return WriteAll();
-    }
-
-    /// <summary>All frames were fed; writes to the end of the segment.</summary>
-    /// <param name="sourceMs">Length of the segment's audio in ms (16 kHz samples * 1000 / 16000).</param>
-    public int OnSourceDone(double sourceMs)
-    {
-        MarkSourceDone(sourceMs);
-        int written = WriteAll();
-        Ended = true; // EOS or the token limit stopped the loop; either ends the segment
-        return written;
-    }
 
     /// <summary>Encoder frames were fed to cross-attention (no step is run here).</summary>
     public void AddFrames(int encoderFrames)
@@ -103,8 +82,8 @@ internal sealed class WaitKDecoder(IDecoderSteps model, IReadWritePolicy policy,
         return true;
     }
 
-    /// <summary>The argmax of the step <see cref="TryGetStep"/> asked for; commits the token unless it is EOS.</summary>
-    /// <returns>True when a token was committed.</returns>
+    /// <summary>The argmax of the step <see cref="TryGetStep"/> asked for; commits the token unless it is EOS or the guard refuses it.</summary>
+    /// <returns>True when the token was committed: the caller keeps that step's new decoder states (else it drops them).</returns>
     public bool OnStepResult(int token)
     {
         if (token == settings.EosId)
@@ -124,7 +103,6 @@ internal sealed class WaitKDecoder(IDecoderSteps model, IReadWritePolicy policy,
             return false;
         }
 
-        model.CommitDecoderStep();
         _tokens.Add(token);
         _previous = token;
         _delaysMs.Add(SourceDone ? _sourceMs : (double)FramesRead * settings.FrameMs);
@@ -143,20 +121,6 @@ internal sealed class WaitKDecoder(IDecoderSteps model, IReadWritePolicy policy,
         SourceDone = false;
         Ended = false;
         StopReason = SegmentEndReason.None;
-    }
-
-    private int WriteAll()
-    {
-        int written = 0;
-        while (TryGetStep(out int previous, out int pos))
-        {
-            if (OnStepResult(model.DecodeStep(previous, pos)))
-            {
-                written++;
-            }
-        }
-
-        return written;
     }
 
     // Compared as Python does: len(tokens) < base + floor(per_frame * frames_read), in double.
