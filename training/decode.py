@@ -7,7 +7,8 @@ Usage (from training/):
   /usr/bin/python3 decode.py --exp-dir exp/demo-small --avg 3 \
       --lang-dir data/demo/lang --manifest data/demo/manifests/test.tsv \
       --ks 3 5 -1 --out-dir exp/demo-small/decode-test
-  # or --checkpoint exp/demo-small/averaged.pt
+  # or --checkpoint exp/demo-small/averaged.pt; --batch-size N decodes N utterances at once
+  # (LeaP), --device auto on a GPU where there is one
 Writes: <out-dir>/hyps-k<k>.tsv (id, reference, hypothesis, delays in ms; k=-1 offline)
 and <out-dir>/results.txt (BLEU and Average Lagging per k); prints the same.
 """
@@ -30,7 +31,7 @@ from leapformer.batch_decode import batch_simul_decode
 from leapformer.streaming import StepModules, offline_beam, simul_decode
 from leapformer.tokens import load_spm
 from leapformer.utils import setup_logger, setup_torch
-from train import model_from_checkpoint
+from train import model_from_checkpoint, pick_device
 
 
 def add_model_and_data_arguments(p: argparse.ArgumentParser, ks) -> None:
@@ -56,6 +57,9 @@ def get_parser():
                    help="offline (k=-1) only: beam search of this width instead of greedy")
     p.add_argument("--num-threads", type=int, default=2,
                    help="torch threads (1 to run two decodes side by side on 2 cores)")
+    p.add_argument("--device", default="cpu",
+                   help="cpu, cuda, cuda:N, or auto (cuda when available): where the model, its "
+                        "states and the batched steps run")
     return p
 
 
@@ -67,6 +71,7 @@ def load(args):
 
 def decode(args) -> dict:
     model, params = load(args)
+    model = model.to(pick_device(getattr(args, "device", "cpu")))
     sp = load_spm(os.path.join(args.lang_dir, "spm.model"))
     cmvn = Cmvn.load(os.path.join(args.lang_dir, "cmvn.json"))
     steps = StepModules(model)

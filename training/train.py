@@ -15,6 +15,11 @@ Usage (from training/):
   # several processes (DDP: NCCL on GPUs, gloo on CPU); each rank reads its share of the
   # batches, rank 0 logs and writes checkpoints; --accum-grad N steps once every N batches:
   torchrun --nproc_per_node=8 train.py ... --accum-grad 1
+  # ASR pretraining (the encoder and its CTC head on the source transcripts; no decoder), then
+  # the translation model from its encoder:
+  /usr/bin/python3 train.py ... --task asr --exp-dir exp/asr
+  /usr/bin/python3 average.py --exp-dir exp/asr --avg 5
+  /usr/bin/python3 train.py ... --task st --init-encoder exp/asr/averaged.pt --exp-dir exp/st
 
 Reads: <manifest-dir>/{train,dev}.tsv, <lang-dir>/spm.model, <lang-dir>/cmvn.json.
 Writes: <exp-dir>/checkpoint-<step>.pt (last --keep-last-k kept), <exp-dir>/log/train.log.
@@ -63,6 +68,10 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--encoder-layers", type=int, default=4)
     parser.add_argument("--decoder-layers", type=int, default=2)
     parser.add_argument("--ffn-dim", type=int, default=512)
+    parser.add_argument("--encoder-pos-kernel", type=int, default=0,
+                        help="taps (40 ms frames) of the encoder's causal convolutional positions "
+                             "after subsampling; 0: none (every bundle before them). Adds the "
+                             "encoder state cached_conv_pos (N, d, K-1)")
     parser.add_argument("--dropout", type=float, default=0.1)
     parser.add_argument("--pre-decision", type=int, default=7,
                         help="P: encoder frames (40 ms each) per source unit")
@@ -107,6 +116,14 @@ def get_parser() -> argparse.ArgumentParser:
     parser.add_argument("--valid-every-n", type=int, default=500)
     parser.add_argument("--resume", default="",
                         help="checkpoint (full resume) or averaged weights (weights only)")
+    parser.add_argument("--task", choices=["st", "asr"], default="st",
+                        help="st: translation (token loss + --ctc-weight CTC); asr: ASR pretraining, "
+                             "the encoder and CTC head alone on the source transcript (CTC loss only, "
+                             "the decoder is not run), for --init-encoder")
+    parser.add_argument("--init-encoder", default="",
+                        help="weights (e.g. an --task asr run's averaged.pt) whose encoder and CTC head "
+                             "start this model; the encoder configuration must match. The decoder "
+                             "keeps its fresh initialisation; fresh optimizer, step 0")
     parser.add_argument("--init-from", default="",
                         help="weights of a model of either attention kind (e.g. the softmax "
                              "baseline's averaged.pt): every tensor both models share is copied, "
@@ -179,9 +196,10 @@ def get_params() -> AttributeDict:
 
 MODEL_KEYS = ["attention", "d_model", "num_heads", "encoder_layers", "decoder_layers",
               "ffn_dim", "dropout", "pre_decision", "default_k", "k_min", "k_max", "vocab_size",
-              "leap_feature", "leap_cross_feature", "ctc_alphabet"]
+              "leap_feature", "leap_cross_feature", "ctc_alphabet", "encoder_pos_kernel"]
 # keys a checkpoint may predate, and their value then
-MODEL_KEY_DEFAULTS = {"leap_feature": "relu", "leap_cross_feature": None, "ctc_alphabet": "chars"}
+MODEL_KEY_DEFAULTS = {"leap_feature": "relu", "leap_cross_feature": None, "ctc_alphabet": "chars",
+                      "encoder_pos_kernel": 0}
 
 
 def model_keys(saved: dict) -> dict:
@@ -203,6 +221,7 @@ def get_model(params: AttributeDict) -> S2TModel:
         dropout=params.dropout,
         leap_feature=params.get("leap_feature", MODEL_KEY_DEFAULTS["leap_feature"]),
         leap_cross_feature=params.get("leap_cross_feature"),
+        encoder_pos_kernel=params.get("encoder_pos_kernel", 0),
     )
 
 
@@ -220,6 +239,15 @@ def to_device(batch: dict, device: torch.device) -> dict:
 
 def compute_loss(model, batch, params, k, teacher=None, on_policy=False):
     batch = to_device(batch, next(model.parameters()).device)
+    nchar = max(int(batch["char_lens"].sum()), 1)
+    if params.get("task", "st") == "asr":
+        _, ctc_lp, frame_lens = model(batch["feats"], batch["feat_lens"], batch["prev_tokens"], k,
+                                      params.pre_decision, decode=False)
+        ctc = ctc_loss(ctc_lp, frame_lens, batch["chars"], batch["char_lens"])
+        ntok = int((batch["target"] != params.pad_id).sum())
+        stats = {"loss": float(ctc) / nchar, "ce": 0.0, "nll": 0.0, "ctc": float(ctc) / nchar,
+                 "kd": 0.0, "acc": 0.0, "tokens": ntok}
+        return ctc / nchar, stats
     if on_policy:
         prev, target = greedy_prefixes(model, batch["feats"], batch["feat_lens"], k,
                                        params.pre_decision, params.bos_id, params.eos_id,
@@ -234,7 +262,6 @@ def compute_loss(model, batch, params, k, teacher=None, on_policy=False):
             teacher_logits = teacher(*inputs)[0]
         kd = distill_kl(logits, teacher_logits, batch["target"], params.pad_id)
         token_loss = kd if on_policy else (1 - params.kd_weight) * ce + params.kd_weight * kd
-    nchar = max(int(batch["char_lens"].sum()), 1)
     ctc = ctc_loss(ctc_lp, frame_lens, batch["chars"], batch["char_lens"])
     w = params.ctc_weight
     loss = (1 - w) * token_loss / ntok + w * ctc / nchar
@@ -358,6 +385,25 @@ def init_from(model: S2TModel, path: str) -> None:
         logging.info("not used from %s: %s", path, ", ".join(dropped))
 
 
+def init_encoder(model: S2TModel, path: str) -> None:
+    """Copies path's encoder and CTC head into model (ASR pretraining -> translation). Every
+    encoder tensor must match by name and shape; the CTC head is copied where it matches (the
+    same --ctc-alphabet)."""
+    src = torch.load(path, map_location="cpu")["model"]
+    dst = model.state_dict()
+    encoder = [k for k in dst if k.startswith("encoder.")]
+    wrong = [k for k in encoder if k not in src or src[k].shape != dst[k].shape]
+    wrong += sorted(k for k in src if k.startswith("encoder.") and k not in dst)
+    if wrong:
+        raise ValueError(f"{path}: its encoder differs from this model's ({len(wrong)} tensors "
+                         f"missing, extra or of another shape, e.g. {wrong[0]}): use the same "
+                         "encoder flags")
+    head = [k for k in dst if k.startswith("ctc_head.") and k in src and src[k].shape == dst[k].shape]
+    model.load_state_dict({k: src[k] for k in encoder + head}, strict=False)
+    logging.info("encoder (%d tensors) and %s from %s", len(encoder),
+                 "CTC head" if head else "no CTC head (another alphabet)", path)
+
+
 def pick_device(name: str) -> torch.device:
     if name == "auto":
         name = "cuda" if torch.cuda.is_available() else "cpu"
@@ -475,10 +521,12 @@ def train_one_epoch(params, model, optimizer, scaler, train_loader, dev_loader, 
 
 
 def load_resume(params, model, optimizer, device) -> None:
-    """--init-from (matching tensors), then --resume: a checkpoint (model, optimizer and step)
+    """--init-from (matching tensors), --init-encoder (an ASR encoder), then --resume: a checkpoint (model, optimizer and step)
     or averaged weights (model only; the step count starts again)."""
     if params.get("init_from"):
         init_from(model, params.init_from)
+    if params.get("init_encoder"):
+        init_encoder(model, params.init_encoder)
     if not params.resume:
         return
     ckpt = torch.load(params.resume, map_location=device)
@@ -532,10 +580,14 @@ def run(params: AttributeDict) -> dict:
     params.cur_epoch, params.batch_in_epoch = 0, 0
     load_resume(params, model, optimizer, device)
     if ddp.world_size() > 1:
+        # ASR pretraining leaves the decoder out of the graph: DDP must not wait for its gradients
         model = torch.nn.parallel.DistributedDataParallel(
-            model, device_ids=[device.index] if device.type == "cuda" else None)
+            model, device_ids=[device.index] if device.type == "cuda" else None,
+            find_unused_parameters=params.get("task", "st") == "asr")
         logging.info("DDP: %d ranks (%s)", ddp.world_size(), torch.distributed.get_backend())
 
+    if params.get("teacher") and params.get("task", "st") == "asr":
+        raise ValueError("--teacher distils translation tokens: it has no use with --task asr")
     teacher = load_teacher(params.teacher, device) if params.get("teacher") else None
     scaler = torch.cuda.amp.GradScaler(enabled=params.get("amp") == "fp16")
     model.train()

@@ -1,9 +1,10 @@
 """Wait-k decoding of many utterances at once, in the manner of sherpa-onnx's DecodeStreams
-(and of the C# runtime's BatchScheduler): each utterance keeps simul_decode's own state machine
+(and of the C# runtime's BatchStepper): each utterance keeps simul_decode's own state machine
 (docs/bundle.md), and every round the utterances that need a decoder step take it together, as
 one batch of the step modules, then those that need more source read their next unit together.
 The result for each utterance is exactly simul_decode's (tests/test_batch_decode.py).
 The states must be fixed-size to stack: LeaP models (the softmax baseline's grow per stream).
+Runs on the model's device (a GPU when decode.py --device puts it there).
 
 Usage:
   results = batch_simul_decode(steps, [(feats, num_samples), ...], k=5, pre_decision=7,
@@ -86,8 +87,8 @@ def batch_simul_decode(
                     readers.append(u)
             if writers:
                 res = steps.decoder(
-                    torch.tensor([u.prev for u in writers]),
-                    torch.tensor([len(u.tokens) for u in writers]),
+                    steps.ids([u.prev for u in writers]),
+                    steps.ids([len(u.tokens) for u in writers]),
                     *_cat([u.dec for u in writers]), *_cat([u.cross for u in writers]))
                 new_dec = _split(res[1:], len(writers))
                 for j, u in enumerate(writers):

@@ -4,6 +4,7 @@ from typing import List, Tuple
 import torch
 import torch.nn as nn
 
+from .conv_position import CausalConvPosition
 from .masks import causal_mask
 from .subsampling import CausalConvSubsampling
 
@@ -43,9 +44,12 @@ class EncoderLayer(nn.Module):
 
 
 class Encoder(nn.Module):
-    def __init__(self, make_attention, feature_dim, d_model, num_layers, ffn_dim, dropout):
+    def __init__(self, make_attention, feature_dim, d_model, num_layers, ffn_dim, dropout,
+                 pos_kernel: int = 0):
+        """pos_kernel: taps of the causal convolutional positions after subsampling (0: none)."""
         super().__init__()
         self.subsampling = CausalConvSubsampling(feature_dim, d_model)
+        self.position = CausalConvPosition(d_model, pos_kernel) if pos_kernel else None
         self.layers = nn.ModuleList(
             EncoderLayer(make_attention, d_model, ffn_dim, dropout) for _ in range(num_layers)
         )
@@ -58,7 +62,10 @@ class Encoder(nn.Module):
         Returns frames (N, T/4, d) and their lengths x_lens // 4. Causal, so
         padding after an utterance never changes its frames.
         """
-        h = self.dropout(self.subsampling(x))
+        h = self.subsampling(x)
+        if self.position is not None:
+            h = self.position(h)
+        h = self.dropout(h)
         visible = causal_mask(h.size(1), h.device)
         for layer in self.layers:
             h = layer(h, visible)
@@ -66,6 +73,8 @@ class Encoder(nn.Module):
 
     def init_state(self, batch: int, dtype=torch.float32, device=None) -> List[torch.Tensor]:
         states = list(self.subsampling.init_state(batch, dtype, device))
+        if self.position is not None:
+            states.append(self.position.init_state(batch, dtype, device))
         for layer in self.layers:
             states.extend(layer.attn.init_state(batch, dtype, device))
         return states
@@ -74,7 +83,12 @@ class Encoder(nn.Module):
         """One chunk of T feature frames (multiple of 4) -> (frames, new_states)."""
         h, c1, c2 = self.subsampling.streaming_forward(x, states[0], states[1])
         new_states = [c1, c2]
+        first = 2
+        if self.position is not None:
+            h, cp = self.position.streaming_forward(h, states[2])
+            new_states.append(cp)
+            first = 3
         for i, layer in enumerate(self.layers):
-            h, st = layer.chunk(h, tuple(states[2 + 2 * i: 4 + 2 * i]))
+            h, st = layer.chunk(h, tuple(states[first + 2 * i: first + 2 + 2 * i]))
             new_states.extend(st)
         return self.norm(h), new_states

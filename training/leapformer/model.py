@@ -28,10 +28,13 @@ class S2TModel(nn.Module):
         dropout: float = 0.1,
         leap_feature: str = "relu",
         leap_cross_feature: Optional[str] = None,
+        encoder_pos_kernel: int = 0,
     ):
         """leap_cross_feature: the decoder cross-attention's LeaP feature map, where it
         differs from leap_feature (e.g. "taylor" there only: the cross state holds the whole
-        source read so far, where a sharper kernel pays most)."""
+        source read so far, where a sharper kernel pays most).
+        encoder_pos_kernel: taps of the encoder's causal convolutional positions (0: none;
+        leapformer/conv_position.py)."""
         super().__init__()
         cls = ATTENTION[attention]
         extra = {"feature": leap_feature} if attention == "leap" else {}
@@ -46,7 +49,8 @@ class S2TModel(nn.Module):
             return cls(d_model, num_heads, **cross_extra)
 
         self.attention = attention
-        self.encoder = Encoder(make_attention, feature_dim, d_model, encoder_layers, ffn_dim, dropout)
+        self.encoder = Encoder(make_attention, feature_dim, d_model, encoder_layers, ffn_dim, dropout,
+                               pos_kernel=encoder_pos_kernel)
         self.decoder = Decoder(make_attention, vocab_size, d_model, decoder_layers, ffn_dim,
                                dropout, make_cross_attention)
         self.ctc_head = nn.Linear(d_model, ctc_vocab_size)
@@ -58,10 +62,12 @@ class S2TModel(nn.Module):
         prev_tokens: torch.Tensor,
         k: Optional[int],
         pre_decision: int,
+        decode: bool = True,
     ):
-        """Returns decoder logits (N, U, V), CTC log-probs (N, T/4, C), frame lengths."""
+        """Returns decoder logits (N, U, V), CTC log-probs (N, T/4, C), frame lengths.
+        decode=False (ASR pretraining): the decoder is not run and logits is None."""
         memory, memory_lens = self.encoder(feats, feat_lens)
-        logits = self.decoder(prev_tokens, memory, memory_lens, k, pre_decision)
+        logits = self.decoder(prev_tokens, memory, memory_lens, k, pre_decision) if decode else None
         ctc_lp = F.log_softmax(self.ctc_head(memory), dim=-1)
         return logits, ctc_lp, memory_lens
 

@@ -165,4 +165,7 @@ def bundle_metadata(params, model_name: str, level_norm: str = "none") -> Dict[s
         "model_name": model_name,
         "level_norm": level_norm,
     }
+    if p.get("encoder_pos_kernel", 0):
+        # Informational: the runtime needs nothing but the cached_conv_pos state it finds in encoder.onnx.
+        meta["encoder_pos_kernel"] = p.encoder_pos_kernel
     return {k: str(v) for k, v in meta.items()}

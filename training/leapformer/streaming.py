@@ -21,7 +21,8 @@ def _attn_names(prefix: str, attn_layers) -> List[str]:
 
 def encoder_state_names(model: S2TModel) -> List[str]:
     attn = [layer.attn for layer in model.encoder.layers]
-    return ["cached_conv1", "cached_conv2"] + _attn_names("enc", attn)
+    position = ["cached_conv_pos"] if model.encoder.position is not None else []
+    return ["cached_conv1", "cached_conv2"] + position + _attn_names("enc", attn)
 
 
 def cross_state_names(model: S2TModel) -> List[str]:
@@ -73,15 +74,20 @@ class StepModules:
         self.cross = CrossUpdate(model).eval()
         self.decoder = DecoderStep(model).eval()
         self.dtype = next(model.parameters()).dtype
+        self.device = next(model.parameters()).device  # states and token tensors are made here
 
     def init_encoder(self, batch: int = 1) -> List[torch.Tensor]:
-        return self.model.encoder.init_state(batch, self.dtype)
+        return self.model.encoder.init_state(batch, self.dtype, self.device)
 
     def init_cross(self, batch: int = 1) -> List[torch.Tensor]:
-        return self.model.decoder.init_cross_state(batch, self.dtype)
+        return self.model.decoder.init_cross_state(batch, self.dtype, self.device)
 
     def init_decoder(self, batch: int = 1) -> List[torch.Tensor]:
-        return self.model.decoder.init_self_state(batch, self.dtype)
+        return self.model.decoder.init_self_state(batch, self.dtype, self.device)
+
+    def ids(self, values) -> torch.Tensor:
+        """int64 token ids or positions on the model's device."""
+        return torch.tensor(values, dtype=torch.int64, device=self.device)
 
 
 def feature_chunks(feats: torch.Tensor, pre_decision: int) -> List[torch.Tensor]:
@@ -100,6 +106,7 @@ def stream_encoder(steps: StepModules, feats: torch.Tensor, pre_decision: int) -
     """Encoder frames (count, d) per unit, computed by EncoderStep in 4P-frame chunks."""
     states = steps.init_encoder(1)
     out = []
+    feats = feats.to(steps.device)
     for chunk in feature_chunks(feats, pre_decision):
         res = steps.encoder(chunk.unsqueeze(0), *states)
         out.append(res[0][0])
@@ -153,7 +160,7 @@ def simul_decode(
             if not st["done"] and (k is None or st["frames_read"] < (k + i) * P):
                 return  # READ
             res = steps.decoder(
-                torch.tensor([st["prev"]]), torch.tensor([i]), *dec_states, *cross_states
+                steps.ids([st["prev"]]), steps.ids([i]), *dec_states, *cross_states
             )
             y = int(torch.argmax(res[0][0]))  # first index wins ties
             top2 = torch.topk(res[0][0], 2).values
@@ -209,7 +216,7 @@ def offline_beam(
     while alive and not (len(ended) >= beam and max(map(rank, ended)) > rank(alive[0])):
         grown = []
         for score, tokens, states, prev in alive:
-            res = steps.decoder(torch.tensor([prev]), torch.tensor([len(tokens)]), *states,
+            res = steps.decoder(steps.ids([prev]), steps.ids([len(tokens)]), *states,
                                 *cross_states)
             top = torch.log_softmax(res[0][0].float(), -1).topk(beam)
             for lp, y in zip(top.values.tolist(), top.indices.tolist()):
