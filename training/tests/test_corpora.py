@@ -4,6 +4,7 @@ source audio at its offsets to the sample (after sox's resampling where the sour
 16 kHz mono), texts must stay on their segments, and splits go to their manifests. The
 sources are seeded noise, so a segment cut one sample off does not match."""
 import os
+import shutil
 import subprocess
 import sys
 import wave
@@ -188,6 +189,20 @@ def test_prepare_corpus_sh_then_training_with_the_digits_alphabet(tmp_path):
     model, p = train.model_from_checkpoint(ckpt)
     assert p.ctc_alphabet == "chars+digits"
     assert model.ctc_head.out_features == ctc_vocab_size("chars+digits")
+
+    # ... and the trained model exports a bundle whose golden decodes (of its talks' segments)
+    # bundle_check replays as the C# runtime runs the graphs
+    import export_onnx
+    from bundle_check import check_bundle
+
+    bundle = tmp_path / "bundle"
+    export_onnx.export_bundle(export_onnx.get_parser().parse_args([
+        "--checkpoint", str(tmp_path / "exp" / "checkpoint-2.pt"), "--lang-dir", str(data / "lang"),
+        "--golden-manifest", str(data / "manifests" / "train.tsv"), "--num-golden", "3",
+        "--model-name", "mustc-fixture", "--out-dir", str(bundle)]))
+    assert check_bundle(str(bundle)) == 3
+    if os.environ.get("LEAPFORMER_KEEP_BUNDLE"):  # for the C# tests: LEAPFORMER_TEST_BUNDLE=that dir
+        shutil.copytree(bundle, os.environ["LEAPFORMER_KEEP_BUNDLE"], dirs_exist_ok=True)
 
 
 # ---- CoVoST 2 ----

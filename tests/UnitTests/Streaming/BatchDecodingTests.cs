@@ -86,7 +86,7 @@ public sealed class BatchDecodingTests(BundleFixture fixture)
         var meta = fixture.Bundle.Metadata;
         using var translator = new TranslationEngine(fixture.Bundle);
         var golden = fixture.Goldens[1];
-        using var batchable = translator.CreateSession(new TranslationSessionOptions(WaitK: 3));
+        using var batchable = translator.CreateSession(DecodeParityTests.BundleLoop(3));
         using var growing = new TranslationSession(fixture.Bundle, new WaitKPolicy(3, meta.PreDecision), 16000, preallocateStates: false);
         Assert.False(growing.Model.CanBatch);
         foreach (var s in new[] { batchable, growing })
@@ -109,7 +109,7 @@ public sealed class BatchDecodingTests(BundleFixture fixture)
         // one. The same stream alone and as each of 64 rows takes the same ticks and makes the same updates.
         using var translator = new TranslationEngine(fixture.Bundle);
         var golden = fixture.Goldens[1];
-        var options = new TranslationSessionOptions(WaitK: 3);
+        var options = DecodeParityTests.BundleLoop(3);
 
         using var alone = translator.CreateSession(options);
         using var one = new BatchStepper(fixture.Bundle, capacity: 1);
