@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using LeaPformer.Policy;
-using LeaPformer.Streaming.FrontEnd;
 using LeaPformer.Streaming.Decoding;
+using LeaPformer.Streaming.FrontEnd;
 
 namespace LeaPformer.Streaming;
 

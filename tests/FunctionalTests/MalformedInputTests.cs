@@ -43,7 +43,7 @@ public sealed class MalformedInputTests(SharedServer server) : ServerTest(server
 
     [Theory]
     [InlineData("not protobuf", "is not a GetModelInfoRequest")]
-    [InlineData("frame cut short", "ended in the middle of its message")]
+    [InlineData("frame cut short", "ended in the middle of a message")]
     [InlineData("not gzip", "could not be decompressed")]
     public async Task AGetModelInfoRequestThatIsNotOneIsAnInvalidArgumentNotUnknown(string name, string sentence)
     {

@@ -3,10 +3,10 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using Grpc.Core;
 using Grpc.Net.Client;
-using LeaPformer.Contracts.V1;
 using LeaPformer.Client.Audio;
 using LeaPformer.Client.Bench;
 using LeaPformer.Client.Translation;
+using LeaPformer.Contracts.V1;
 
 namespace LeaPformer.Client.Commands;
 

@@ -1,8 +1,8 @@
 using System.Text;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
-using LeaPformer.Server.Services;
 using LeaPformer.Server.Calls;
+using LeaPformer.Server.Services;
 
 namespace LeaPformer.Server.Auth;
 

@@ -1,9 +1,9 @@
 using LeaPformer.Contracts.V1;
+using LeaPformer.Server.Models;
 using LeaPformer.Server.Options;
 using LeaPformer.Streaming;
 using SegmentEndReason = LeaPformer.Streaming.SegmentEndReason;
 using WireEndReason = LeaPformer.Contracts.V1.SegmentEndReason;
-using LeaPformer.Server.Models;
 
 namespace LeaPformer.Server.Calls;
 

@@ -1,5 +1,5 @@
-using LeaPformer.Server.Models;
 using LeaPformer.Server.Hosting;
+using LeaPformer.Server.Models;
 using LeaPformer.Server.Options;
 using Microsoft.Extensions.Options;
 

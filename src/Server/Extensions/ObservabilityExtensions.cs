@@ -1,7 +1,7 @@
 using LeaPformer.Contracts.V1;
-using LeaPformer.Server.Models;
 using LeaPformer.Server.Calls;
 using LeaPformer.Server.Hosting;
+using LeaPformer.Server.Models;
 using LeaPformer.Server.Options;
 using Microsoft.Extensions.Options;
 using Prometheus;

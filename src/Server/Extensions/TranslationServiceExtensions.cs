@@ -1,8 +1,8 @@
 using Grpc.AspNetCore.Server;
-using LeaPformer.Server.Calls;
 using LeaPformer.Server.Auth;
-using LeaPformer.Server.Models;
+using LeaPformer.Server.Calls;
 using LeaPformer.Server.Hosting;
+using LeaPformer.Server.Models;
 using LeaPformer.Server.Options;
 using LeaPformer.Server.Services;
 using LeaPformer.Streaming;

@@ -1,6 +1,6 @@
+using LeaPformer.Server.Calls;
 using LeaPformer.Server.Options;
 using Microsoft.Extensions.Options;
-using LeaPformer.Server.Calls;
 
 namespace LeaPformer.Server.Hosting;
 

@@ -1,7 +1,7 @@
+using LeaPformer.Server.Hosting;
 using LeaPformer.Server.Options;
 using LeaPformer.Streaming;
 using Microsoft.Extensions.Options;
-using LeaPformer.Server.Hosting;
 
 namespace LeaPformer.Server.Models;
 

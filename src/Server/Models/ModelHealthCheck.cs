@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using LeaPformer.Server.Hosting;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace LeaPformer.Server.Models;
 

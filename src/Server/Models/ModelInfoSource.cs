@@ -1,9 +1,9 @@
 using LeaPformer.Contracts.V1;
-using LeaPformer.Server.Options;
-using Microsoft.Extensions.Options;
 using LeaPformer.Server.Auth;
 using LeaPformer.Server.Calls;
 using LeaPformer.Server.Hosting;
+using LeaPformer.Server.Options;
+using Microsoft.Extensions.Options;
 
 namespace LeaPformer.Server.Models;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using LeaPformer.Streaming;
 using LeaPformer.Server.Hosting;
+using LeaPformer.Streaming;
 
 namespace LeaPformer.Server.Models;
 

@@ -29,13 +29,13 @@ internal sealed class GrpcCallInput(IAsyncStreamReader<StreamingTranslateRequest
         catch (InvalidProtocolBufferException ex) when (!context.CancellationToken.IsCancellationRequested)
         {
             throw new CallEndedException(CallOutcome.Invalid(
-                $"A request message is not a StreamingTranslateRequest ({ex.Message}); send the messages of protos/leapformer/v1/translation.proto."), ex);
+                RequestProblems.NotTheMessage("A request message", nameof(StreamingTranslateRequest), ex.Message)), ex);
         }
         catch (InvalidDataException ex) when (!context.CancellationToken.IsCancellationRequested)
         {
             // grpc-dotnet decompresses before it parses: the frame's compressed flag or its grpc-encoding lied
             throw new CallEndedException(CallOutcome.Invalid(
-                $"A compressed request message could not be decompressed with its grpc-encoding ({ex.Message})."), ex);
+                RequestProblems.NotDecompressible("A compressed request message", ex.Message)), ex);
         }
         catch (RpcException ex) when (ex.StatusCode is StatusCode.Internal or StatusCode.Cancelled || context.CancellationToken.IsCancellationRequested)
         {
@@ -43,7 +43,7 @@ internal sealed class GrpcCallInput(IAsyncStreamReader<StreamingTranslateRequest
             {
                 // "Incomplete message": the request stream ended (half-close) in the middle of a message's frame
                 throw new CallEndedException(CallOutcome.Invalid(
-                    $"The request stream ended in the middle of a message ({ex.Status.Detail}): each message's 5-byte gRPC header must be followed by all of its bytes."), ex);
+                    RequestProblems.CutShort("The request stream", ex.Status.Detail)), ex);
             }
 
             throw ClientGone(ex);

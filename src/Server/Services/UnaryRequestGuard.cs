@@ -65,7 +65,7 @@ internal sealed class UnaryRequestGuard(RequestDelegate next, ServerMetrics metr
         if (body[0] > 1 || length != body.Length - 5)
         {
             return body[0] > 1 || length > body.Length - 5
-                ? "The request ended in the middle of its message: the 5-byte gRPC header must be followed by all of the message's bytes."
+                ? RequestProblems.CutShort("The request")
                 : "A GetModelInfo request must be exactly one message.";
         }
 
@@ -86,7 +86,7 @@ internal sealed class UnaryRequestGuard(RequestDelegate next, ServerMetrics metr
             }
             catch (InvalidDataException ex)
             {
-                return $"The compressed request could not be decompressed with its grpc-encoding ({ex.Message}).";
+                return RequestProblems.NotDecompressible("The compressed request", ex.Message);
             }
         }
 
@@ -97,7 +97,7 @@ internal sealed class UnaryRequestGuard(RequestDelegate next, ServerMetrics metr
         }
         catch (InvalidProtocolBufferException ex)
         {
-            return $"The request is not a GetModelInfoRequest ({ex.Message}); send the messages of protos/leapformer/v1/translation.proto.";
+            return RequestProblems.NotTheMessage("The request", nameof(GetModelInfoRequest), ex.Message);
         }
     }
 }

@@ -1,8 +1,8 @@
 using System.Net.WebSockets;
 using System.Text;
 using Grpc.Core;
-using LeaPformer.Server.Calls;
 using LeaPformer.Server.Auth;
+using LeaPformer.Server.Calls;
 using LeaPformer.Server.Hosting;
 using LeaPformer.Server.Options;
 using LeaPformer.Server.Services;

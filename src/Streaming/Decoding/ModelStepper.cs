@@ -1,5 +1,5 @@
-using Microsoft.ML.OnnxRuntime;
 using LeaPformer.Streaming.Onnx;
+using Microsoft.ML.OnnxRuntime;
 
 namespace LeaPformer.Streaming.Decoding;
 

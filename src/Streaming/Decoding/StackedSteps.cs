@@ -1,6 +1,6 @@
+using LeaPformer.Streaming.Onnx;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using LeaPformer.Streaming.Onnx;
 
 namespace LeaPformer.Streaming.Decoding;
 

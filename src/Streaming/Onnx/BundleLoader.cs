@@ -1,6 +1,6 @@
+using LeaPformer.Streaming.FrontEnd;
 using Microsoft.ML.OnnxRuntime;
 using OrtSessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
-using LeaPformer.Streaming.FrontEnd;
 
 namespace LeaPformer.Streaming.Onnx;
 

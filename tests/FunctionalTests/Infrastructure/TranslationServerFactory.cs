@@ -1,9 +1,9 @@
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using LeaPformer.Client.Translation;
-using LeaPformer.Server.Models;
 using LeaPformer.Server.Calls;
 using LeaPformer.Server.Hosting;
+using LeaPformer.Server.Models;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,5 @@
-using LeaPformer.Streaming.FrontEnd;
 using LeaPformer.Streaming.Decoding;
+using LeaPformer.Streaming.FrontEnd;
 using LeaPformer.UnitTests.Support;
 
 namespace LeaPformer.UnitTests.Streaming;
