@@ -19,6 +19,7 @@ public sealed class EndpointingTests(SharedServer server) : ServerTest(server)
     /// </summary>
     private static readonly Dictionary<string, string> Exact = new()
     {
+        ["Endpointing:Detector"] = "energy", // exact rules of the energy detector
         ["Endpointing:SpeechThresholdDbfs"] = "-119",
         ["Endpointing:NoiseMarginDb"] = "",
         ["Endpointing:LeadingPaddingMs"] = "0",

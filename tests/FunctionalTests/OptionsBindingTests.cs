@@ -17,7 +17,8 @@ public sealed class OptionsBindingTests
         var batches = factory.Services.GetRequiredService<SessionDecoder>().Batches;
 
         Assert.True(sessions.SegmentsStreams);
-        Assert.Equal(EndpointOptions.Default, sessions.Endpoint);
+        Assert.NotNull(sessions.Endpoint.SileroVad); // the default detector: Silero, from models/vad
+        Assert.Equal(EndpointOptions.Default with { SileroVad = sessions.Endpoint.SileroVad }, sessions.Endpoint);
         Assert.Equal(RunawayGuardOptions.Default, sessions.RunawayGuard);
         Assert.NotNull(batches);
         Assert.Equal(new BatchDecodingOptions { MaxBatchSize = 32, MaxWait = TimeSpan.Zero, Workers = Environment.ProcessorCount }, batches.Options);
@@ -33,6 +34,7 @@ public sealed class OptionsBindingTests
         await using var factory = new TranslationServerFactory(new Dictionary<string, string>
         {
             ["Endpointing:Enabled"] = "false",
+            ["Endpointing:Detector"] = "energy",
             ["Endpointing:SpeechThresholdDbfs"] = "-50.5",
             ["Endpointing:NoiseMarginDb"] = "", // empty: no noise margin
             ["Endpointing:NoiseFloorWindowMs"] = "2000",

@@ -41,6 +41,7 @@ public sealed class QuietSpeechTests(SharedServer server, ITestOutputHelper outp
     {
         await using var old = new TranslationServerFactory(new Dictionary<string, string>
         {
+            ["Endpointing:Detector"] = "energy",
             ["Endpointing:SpeechThresholdDbfs"] = "-40",
             ["Endpointing:SpeechRangeDb"] = "",
         });

@@ -1,5 +1,6 @@
 using LeaPformer.Client.Audio;
 using LeaPformer.FunctionalTests.Infrastructure;
+using LeaPformer.Streaming;
 using Serilog.Events;
 using Xunit.Abstractions;
 
@@ -45,12 +46,23 @@ public sealed class SileroDetectorTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public void TheDefaultIsTheEnergyDetectorAndTheLogSaysSo()
+    public void TheDefaultIsSileroAndTheLogSaysSo()
     {
         using var factory = new TranslationServerFactory();
         _ = factory.Server;
         var chosen = Assert.Single(Messages(factory), m => m.StartsWith("Speech detector:", StringComparison.Ordinal));
+        Assert.Contains("silero", chosen, StringComparison.Ordinal);
+        Assert.Contains(SileroVadModel.PinnedSha256, chosen, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EnergyIsChosenByName()
+    {
+        using var factory = new TranslationServerFactory(new Dictionary<string, string> { ["Endpointing:Detector"] = "energy" });
+        _ = factory.Server;
+        var chosen = Assert.Single(Messages(factory), m => m.StartsWith("Speech detector:", StringComparison.Ordinal));
         Assert.Contains("energy", chosen, StringComparison.Ordinal);
+        Assert.Contains("level-relative energy rules", chosen, StringComparison.Ordinal);
     }
 
     [Fact]

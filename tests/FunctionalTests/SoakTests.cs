@@ -33,15 +33,25 @@ public sealed class SoakTests(ITestOutputHelper output)
 
     private const long HeapGrowthBytes = 2 * 1024 * 1024;
 
-    [Fact]
-    public async Task AnHourLongStreamKeepsSegmentingWithFlatMemory()
+    /// <remarks>
+    /// With the energy detector every block after the first sees the same history (its noise floor and peak
+    /// forget within seconds), so each of its segments must equal the second block's. Silero's recurrent
+    /// state carries the whole stream, so a boundary may move by a window from block to block: with it (the
+    /// default) the segments are checked for their framing and number, the heap the same way.
+    /// </remarks>
+    [Theory]
+    [InlineData("energy")]
+    [InlineData("silero")]
+    public async Task AnHourLongStreamKeepsSegmentingWithFlatMemory(string detector)
     {
         var minutes = Minutes();
         await using var factory = new TranslationServerFactory(new Dictionary<string, string>
         {
             // Only warnings and errors in the captured log, so that the log itself does not grow the heap.
             ["Serilog:MinimumLevel:Override:LeaPformer"] = "Warning",
+            ["Endpointing:Detector"] = detector,
         });
+        var periodic = detector == "energy";
         using var channel = factory.CreateChannel();
         var golden = GoldenSet.Load(factory.BundlePath);
 
@@ -58,7 +68,7 @@ public sealed class SoakTests(ITestOutputHelper output)
         var utterancesSent = blocks * golden.Count;
 
         using var call = new Translator.TranslatorClient(channel).StreamingTranslate(deadline: DateTime.UtcNow + TimeSpan.FromHours(2));
-        var check = new SegmentCheck(golden.Count, (long)Math.Round(block.DurationMs));
+        var check = new SegmentCheck(golden.Count, (long)Math.Round(block.DurationMs), periodic);
         var reading = check.ReadAsync(call.ResponseStream);
         var clock = Stopwatch.StartNew();
         await call.RequestStream.WriteAsync(RawStream.Config(waitK: 3));
@@ -92,7 +102,16 @@ public sealed class SoakTests(ITestOutputHelper output)
 
         Assert.Null(error);
         Assert.Null(check.Problem);
-        Assert.Equal(utterancesSent, check.Finals);
+        if (periodic)
+        {
+            Assert.Equal(utterancesSent, check.Finals);
+        }
+        else
+        {
+            // one segment per utterance, give or take one a block (the 2 s pauses end each; a boundary may move)
+            Assert.InRange(check.Finals, utterancesSent - blocks, utterancesSent + blocks);
+        }
+
         Assert.True(end.Heap <= Math.Max(warm.Heap * (1 + HeapGrowthRatio), warm.Heap + HeapGrowthBytes),
             $"managed heap grew from {warm.Heap} to {end.Heap} bytes");
         Assert.Empty(factory.Logs.ErrorsSince(0));
@@ -131,9 +150,10 @@ public sealed class SoakTests(ITestOutputHelper output)
     /// <summary>
     /// Reads the responses as they come, keeping only the current segment: every segment must be final and
     /// followed by END_OF_SEGMENT, indices must count up, and each segment from the second block on must
-    /// equal (tokens, delays, place in its block) the same utterance's segment in the second block.
+    /// equal (tokens, delays, place in its block) the same utterance's segment in the second block (when
+    /// <paramref name="periodic"/>).
     /// </summary>
-    private sealed class SegmentCheck(int perBlock, long blockMs)
+    private sealed class SegmentCheck(int perBlock, long blockMs, bool periodic)
     {
         private readonly List<string> _reference = [];
         private readonly List<string> _tokens = [];
@@ -192,7 +212,11 @@ public sealed class SoakTests(ITestOutputHelper output)
             // Where the segment lies in its block, and what it says: the same for every block after the first.
             var signature = $"{result.SegmentStartMs % blockMs} [{string.Join(' ', _tokens)}]";
             var block = Finals / perBlock;
-            if (block == 1)
+            if (!periodic)
+            {
+                // framing and order only
+            }
+            else if (block == 1)
             {
                 _reference.Add(signature);
             }

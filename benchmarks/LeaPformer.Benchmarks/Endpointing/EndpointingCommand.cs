@@ -1,10 +1,10 @@
 using LeaPformer.Streaming;
-using LeaPformer.Streaming.FrontEnd;
 
 namespace LeaPformer.Benchmarks.Endpointing;
 
 /// <summary>
 /// Usage: dotnet run -c Release --project benchmarks/LeaPformer.Benchmarks -- endpointing [WAV]
+///        ... -- endpointing --wav-dir DIR [--streams N] [--seed S]   (<see cref="SpeechCorpusBenchmark"/>)
 ///
 /// Energy against Silero endpointing on one real recording (default tests/Fixtures/RealSpeech/cathy-a0007-peak-3dbfs.wav,
 /// silence-trimmed, so its whole length is the utterance): 1 s of silence, then the recording four times with 1.5 s
@@ -19,10 +19,15 @@ public static class EndpointingCommand
 
     public static int Run(string[] args)
     {
+        if (args.Length > 0 && args[0] == "--wav-dir")
+        {
+            return SpeechCorpusBenchmark.Run(args[1..]);
+        }
+
         string wav = args.Length > 0
             ? args[0]
             : Path.GetFullPath(Path.Combine(BenchBundle.SileroModelPath, "..", "..", "..", "tests", "Fixtures", "RealSpeech", "cathy-a0007-peak-3dbfs.wav"));
-        float[] clip = ReadWav16(wav);
+        float[] clip = Wav16.Read(wav);
         float clipPeak = clip.Max(Math.Abs);
         double clipRms = Math.Sqrt(clip.Average(x => (double)x * x));
         using var bundle = BenchBundle.Load();
@@ -43,7 +48,7 @@ public static class EndpointingCommand
                 var (stream, truth) = Build(clip, (float)(Math.Pow(10, peak / 20) / clipPeak), snr is { } s ? clipRms * Math.Pow(10, peak / 20) / clipPeak * Math.Pow(10, -s / 20) : 0);
                 foreach (var (name, options) in detectors)
                 {
-                    var segments = Segments(bundle.Cmvn, options, stream);
+                    var segments = Detect.Segments(bundle.Cmvn, options, stream).Select(g => (g.Start, g.End)).ToList();
                     int missed = 0;
                     var startErrors = new List<double>();
                     var endErrors = new List<double>();
@@ -96,43 +101,5 @@ public static class EndpointingCommand
         }
 
         return (stream, truth);
-    }
-
-    private static List<(long Start, long End)> Segments(Cmvn cmvn, EndpointOptions options, float[] stream)
-    {
-        using var frontEnd = new AudioFrontEnd(Rate, cmvn, options);
-        for (int i = 0; i < stream.Length; i += 1600)
-        {
-            frontEnd.Accept(stream.AsSpan(i, Math.Min(1600, stream.Length - i)));
-        }
-
-        frontEnd.Finish();
-        return [.. frontEnd.Segments.Where(s => !s.Dropped).Select(s => (s.StartSample, s.EndSample))];
-    }
-
-    /// <summary>A 16-bit PCM mono WAV (the fixtures' format) as samples in [-1, 1].</summary>
-    private static float[] ReadWav16(string path)
-    {
-        byte[] b = File.ReadAllBytes(path);
-        int p = 12;
-        while (p + 8 <= b.Length)
-        {
-            string id = System.Text.Encoding.ASCII.GetString(b, p, 4);
-            int size = BitConverter.ToInt32(b, p + 4);
-            if (id == "data")
-            {
-                var samples = new float[size / 2];
-                for (int i = 0; i < samples.Length; i++)
-                {
-                    samples[i] = BitConverter.ToInt16(b, p + 8 + (2 * i)) / 32768f;
-                }
-
-                return samples;
-            }
-
-            p += 8 + size + (size & 1);
-        }
-
-        throw new InvalidDataException($"{path}: no data chunk.");
     }
 }
