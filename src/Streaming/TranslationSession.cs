@@ -10,8 +10,8 @@ namespace LeaPformer.Streaming;
 /// state (fixed size for LeaP bundles), never the whole audio.
 /// </summary>
 /// <remarks>
-/// Accept* only runs the front end (resampling, endpointing, fbank, CMVN); <see cref="Decode"/> runs the
-/// model. The encoder always sees whole pre-decision units of 4P feature frames (280 ms at P = 7), so
+/// Accept* only runs the front end (resampling, endpointing, fbank, CMVN; Silero's windows are queued);
+/// <see cref="Decode"/> runs the speech detector's windows and the model. The encoder always sees whole pre-decision units of 4P feature frames (280 ms at P = 7), so
 /// the tokens and their delays do not depend on how the audio was chunked.
 /// The session itself runs no model: it holds the front end, the model states, the wait-k loop's
 /// position and the transcript, and says which step comes next (<see cref="Advance"/>) and takes its
@@ -44,7 +44,7 @@ public sealed class TranslationSession : IDisposable
     {
         _bundle = bundle;
         Policy = policy;
-        _frontEnd = new AudioFrontEnd(inputSampleRate, bundle.Cmvn, endpoint, singleUtterance);
+        _frontEnd = new AudioFrontEnd(inputSampleRate, bundle.Cmvn, endpoint, singleUtterance, deferVad: true);
         _model = new ModelStepper(bundle, preallocateStates);
         _loop = new WaitKLoop(policy, WaitKLoop.Settings.From(bundle.Metadata) with { Guard = guard ?? RunawayGuardOptions.Disabled });
         _transcript = new SegmentTranscript(bundle.Tokens);
@@ -107,6 +107,9 @@ public sealed class TranslationSession : IDisposable
     internal int StepPos => _stepPos;
 
     internal int StepRows => _stepRows;
+
+    /// <summary>Silero windows this session's audio queued and no one has run yet (null if none).</summary>
+    internal FrontEnd.SileroVad? PendingVad => _frontEnd.PendingVad;
 
     /// <summary>The features of the encoder step <see cref="Advance"/> asked for.</summary>
     internal ReadOnlySpan<float> StepFeatures => _frontEnd.Features.Peek(_stepRows);
@@ -212,6 +215,7 @@ public sealed class TranslationSession : IDisposable
     internal Step Advance(List<SegmentUpdate> updates)
     {
         var meta = _bundle.Metadata;
+        _frontEnd.Resolve(); // the endpoint rules over frames that waited for their speech decisions
         while (!_completed)
         {
             if (_loop.TryGetStep(out _stepPrevious, out _stepPos))

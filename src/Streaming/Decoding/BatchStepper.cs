@@ -1,3 +1,5 @@
+using LeaPformer.Streaming.FrontEnd;
+
 namespace LeaPformer.Streaming.Decoding;
 
 /// <summary>
@@ -7,7 +9,8 @@ namespace LeaPformer.Streaming.Decoding;
 /// results back (Complete*), until no session can step without more audio. A group of one runs on that
 /// stream's own buffers (nothing to stack); a larger group runs stacked (<see cref="StackedSteps"/>).
 /// Each session goes through exactly the steps it would alone, so its tokens and delays are the same
-/// at any batch size.
+/// at any batch size. Before the ticks, the Silero windows the sessions' audio queued run stacked too
+/// (<see cref="SileroBatch"/>), so the speech detector is batched across streams like the model.
 /// </summary>
 /// <remarks>
 /// Used by one thread at a time (<see cref="TranslationEngine"/> pools them). The stacked buffers are made
@@ -26,7 +29,9 @@ internal sealed class BatchStepper(ModelBundle bundle, int capacity) : IDisposab
     private readonly Group _encode = new();
     private readonly Group _decodeAlone = new();
     private readonly Group _encodeAlone = new();
+    private readonly List<SileroVad> _vads = [];
     private StackedSteps? _stacked;
+    private SileroBatch? _vadBatch;
     private int _batch;
     private int _made;
 
@@ -77,7 +82,14 @@ internal sealed class BatchStepper(ModelBundle bundle, int capacity) : IDisposab
         return RunActive(1);
     }
 
-    public void Dispose() => _stacked?.Dispose();
+    /// <summary>The stacked Silero runs (null until a batch had two streams with windows to run).</summary>
+    internal SileroBatch? VadBatch => _vadBatch;
+
+    public void Dispose()
+    {
+        _stacked?.Dispose();
+        _vadBatch?.Dispose();
+    }
 
     private void Check(TranslationSession session, int index)
     {
@@ -100,6 +112,7 @@ internal sealed class BatchStepper(ModelBundle bundle, int capacity) : IDisposab
         _made = 0;
         try
         {
+            RunSpeechDetectors();
             while (_active.Count > 0)
             {
                 Tick();
@@ -116,6 +129,42 @@ internal sealed class BatchStepper(ModelBundle bundle, int capacity) : IDisposab
         }
 
         return _made;
+    }
+
+    /// <summary>
+    /// The Silero windows the sessions' audio queued, stacked across sessions: round after round, the oldest
+    /// pending window of every session that has one (a session's windows must run in order). A session left
+    /// alone runs its own in <see cref="TranslationSession.Advance"/>.
+    /// </summary>
+    private void RunSpeechDetectors()
+    {
+        if (_batch < 2)
+        {
+            return;
+        }
+
+        while (true)
+        {
+            _vads.Clear();
+            foreach (var s in _active)
+            {
+                if (s.PendingVad is { } vad && (_vadBatch is null || ReferenceEquals(vad.Model, _vadBatch.Model)))
+                {
+                    _vads.Add(vad);
+                }
+            }
+
+            if (_vads.Count < 2)
+            {
+                return; // one stream's windows gain nothing from a batch
+            }
+
+            _vadBatch ??= new SileroBatch(_vads[0].Model, Capacity);
+            for (int start = 0; start < _vads.Count; start += _batch)
+            {
+                _vadBatch.Run(_vads, start, Math.Min(_batch, _vads.Count - start));
+            }
+        }
     }
 
     /// <summary>Asks every active session for its next step, then runs each kind of step in groups.</summary>

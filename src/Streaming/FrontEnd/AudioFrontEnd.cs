@@ -10,6 +10,10 @@ namespace LeaPformer.Streaming.FrontEnd;
 /// <see cref="EndpointOptions"/> open and close segments; a segment's filterbank and level peak start
 /// afresh at its first sample, so its features equal those of its audio decoded alone. Decisions are
 /// made on whole frames in stream order, so they do not depend on how the audio was chunked.
+/// With <c>deferVad</c> (a session's front end), Silero's windows are only queued as audio arrives and
+/// the frames wait: whoever steps the session runs the windows (stacked across streams by
+/// <see cref="SileroBatch"/>) and then <see cref="Resolve"/> applies the endpoint rules to the waiting frames,
+/// with the same decisions as at once.
 /// Holds at most one 25 ms window of samples, the leading-padding ring and the filter's tail; features
 /// wait in the queue until the model consumes them.
 /// </remarks>
@@ -29,6 +33,9 @@ internal sealed class AudioFrontEnd : IDisposable
     // Endpointing (null/unused when disabled).
     private readonly EndpointOptions? _endpoint;
     private readonly ISpeechDetector? _vad;
+    private readonly SileroVad? _deferred; // deferVad with Silero: frames wait for their windows to run
+    private readonly Queue<(float[] Samples, long Start)> _waiting = new();
+    private readonly Stack<float[]> _spareFrames = new();
     private readonly bool _singleUtterance;
     private readonly float[] _frame = new float[FrameSamples];
     private readonly float[] _ring = []; // the last LeadingPaddingMs of whole frames, for a segment's leading padding
@@ -41,8 +48,10 @@ internal sealed class AudioFrontEnd : IDisposable
     private long _speechSamples;
     private long _lastSpeechEnd;
     private long _trailingSilence;
+    private bool _finishWaiting; // Finish came while frames waited: it completes in Resolve
 
-    public AudioFrontEnd(int inputSampleRate, Cmvn cmvn, EndpointOptions? endpoint = null, bool singleUtterance = false)
+    /// <param name="deferVad">With Silero: queue its windows and let the frames wait for <see cref="Resolve"/>.</param>
+    public AudioFrontEnd(int inputSampleRate, Cmvn cmvn, EndpointOptions? endpoint = null, bool singleUtterance = false, bool deferVad = false)
     {
         InputSampleRate = inputSampleRate;
         _cmvn = cmvn;
@@ -58,6 +67,7 @@ internal sealed class AudioFrontEnd : IDisposable
                 ? silero.CreateDetector(endpoint.SileroThreshold, endpoint.SileroNegThreshold)
                 : new EnergyVad(endpoint);
             _ring = new float[endpoint.LeadingPaddingMs / 10 * FrameSamples];
+            _deferred = deferVad ? _vad as SileroVad : null;
         }
         else
         {
@@ -80,6 +90,9 @@ internal sealed class AudioFrontEnd : IDisposable
 
     /// <summary><see cref="Finish"/> was called.</summary>
     public bool Finished { get; private set; }
+
+    /// <summary>Silero with windows queued and not run yet (deferred mode): a batch may run them before <see cref="Resolve"/>.</summary>
+    public SileroVad? PendingVad => _deferred is { PendingWindows: > 0 } ? _deferred : null;
 
     /// <summary>Single utterance: the first segment ended; audio is ignored from then on.</summary>
     public bool Stopped { get; private set; }
@@ -128,14 +141,42 @@ internal sealed class AudioFrontEnd : IDisposable
             return;
         }
 
-        if (_frameFill > 0 && !Stopped)
+        if (_deferred is not null)
         {
-            OnFrame(_frame.AsSpan(0, _frameFill));
+            _finishWaiting = true; // after the waiting frames
+            return;
         }
 
-        if (_open is not null)
+        FinishEndpointing();
+    }
+
+    /// <summary>
+    /// Deferred mode: runs the windows no batch ran, then the endpoint rules over the waiting frames (and a
+    /// Finish that waited for them). Nothing to do otherwise.
+    /// </summary>
+    public void Resolve()
+    {
+        if (_deferred is null)
         {
-            Close(EndOfSegmentAudio(_frameStart + _frameFill), SegmentEndReason.InputFinished, dropped: !HasSpeech());
+            return;
+        }
+
+        _deferred.RunPending();
+        while (_waiting.TryDequeue(out var frame))
+        {
+            if (!Stopped)
+            {
+                OnFrame(frame.Samples, frame.Start, _deferred.SpeechAt(frame.Start + FrameSamples));
+                PushRing(frame.Samples);
+            }
+
+            _spareFrames.Push(frame.Samples);
+        }
+
+        if (_finishWaiting)
+        {
+            _finishWaiting = false;
+            FinishEndpointing();
         }
     }
 
@@ -143,6 +184,7 @@ internal sealed class AudioFrontEnd : IDisposable
     public void Stop()
     {
         Stopped = true;
+        _finishWaiting = false;
         _open = null;
         Features.Consume(Features.Count);
         _segments.Clear();
@@ -176,20 +218,50 @@ internal sealed class AudioFrontEnd : IDisposable
             samples16k = samples16k[take..];
             if (_frameFill == FrameSamples)
             {
-                OnFrame(_frame);
-                PushRing(_frame);
+                if (_deferred is not null)
+                {
+                    _deferred.Push(_frame);
+                    var waiting = _spareFrames.Count > 0 ? _spareFrames.Pop() : new float[FrameSamples];
+                    _frame.CopyTo(waiting, 0);
+                    _waiting.Enqueue((waiting, _frameStart));
+                }
+                else
+                {
+                    OnFrame(_frame, _frameStart, _vad!.IsSpeech(_frame));
+                    PushRing(_frame);
+                }
+
                 _frameStart += FrameSamples;
                 _frameFill = 0;
             }
         }
     }
 
-    /// <summary>Voice activity and the endpoint rules for one frame (whole, or the partial last one at the end).</summary>
-    private void OnFrame(ReadOnlySpan<float> frame)
+    /// <summary>The partial last frame and the open segment's end, once every whole frame has been judged.</summary>
+    private void FinishEndpointing()
+    {
+        if (Stopped)
+        {
+            return;
+        }
+
+        if (_frameFill > 0)
+        {
+            var partial = _frame.AsSpan(0, _frameFill);
+            OnFrame(partial, _frameStart, _vad!.IsSpeech(partial));
+        }
+
+        if (_open is not null)
+        {
+            Close(EndOfSegmentAudio(_frameStart + _frameFill), SegmentEndReason.InputFinished, dropped: !HasSpeech());
+        }
+    }
+
+    /// <summary>The endpoint rules for one frame (whole, or the partial last one at the end) starting at stream sample <paramref name="frameStart"/>.</summary>
+    private void OnFrame(ReadOnlySpan<float> frame, long frameStart, bool speech)
     {
         var o = _endpoint!;
-        bool speech = _vad!.IsSpeech(frame);
-        long frameEnd = _frameStart + frame.Length;
+        long frameEnd = frameStart + frame.Length;
         if (_open is null)
         {
             if (!speech)
@@ -198,8 +270,8 @@ internal sealed class AudioFrontEnd : IDisposable
             }
 
             // Leading padding: the most recent whole frames, not reaching back into the previous segment.
-            int pad = (int)Math.Min(_ringFrames, (_frameStart - _minStart) / FrameSamples);
-            OpenSegment(_frameStart - ((long)pad * FrameSamples));
+            int pad = (int)Math.Min(_ringFrames, (frameStart - _minStart) / FrameSamples);
+            OpenSegment(frameStart - ((long)pad * FrameSamples));
             int ringCapacity = _ring.Length / FrameSamples;
             for (int i = pad; i > 0; i--)
             {

@@ -1,14 +1,17 @@
 using LeaPformer.Policy;
 using LeaPformer.Streaming;
 using LeaPformer.Streaming.Decoding;
+using LeaPformer.Streaming.FrontEnd;
 using LeaPformer.UnitTests.Support;
 using static LeaPformer.UnitTests.Support.TestAudio;
 
 namespace LeaPformer.UnitTests.Streaming;
 
 [Collection(BundleCollection.Name)]
-public sealed class BatchDecodingTests(BundleFixture fixture)
+public sealed class BatchDecodingTests(BundleFixture fixture) : IDisposable
 {
+    private readonly SileroVadModel _silero = SileroVadModel.Load(SileroVadTests.ModelPath);
+
     private static readonly EndpointOptions Exact = new()
     {
         SpeechThresholdDbfs = -110,
@@ -18,6 +21,8 @@ public sealed class BatchDecodingTests(BundleFixture fixture)
     };
 
     private static readonly RunawayGuardOptions TightGuard = new() { BaseTokens = 0, MaxTokensPerSecond = 2, MaxNgramRepeats = null };
+
+    public void Dispose() => _silero.Dispose();
 
     [Theory]
     [InlineData(1)]
@@ -141,6 +146,44 @@ public sealed class BatchDecodingTests(BundleFixture fixture)
     }
 
     [Fact]
+    public void Silero_windows_of_many_streams_run_stacked_with_the_decisions_of_each_alone()
+    {
+        using var translator = new TranslationEngine(fixture.Bundle);
+        var g = fixture.Goldens;
+        var audio = Concat(Silence(300), PadToFrames(g[0].Samples), Silence(1500), g[1].Samples);
+        var options = new TranslationSessionOptions(WaitK: 3) { Endpoint = EndpointOptions.Default with { SileroVad = _silero } };
+        var expected = Run(translator, options, audio, 1600).Select(DescribeFully).ToList();
+        Assert.True(expected.Count(u => u.Contains("final", StringComparison.Ordinal)) >= 2); // the pause cut a segment
+
+        var sessions = Enumerable.Range(0, 8).Select(_ => translator.CreateSession(options)).ToList();
+        try
+        {
+            using var stepper = new BatchStepper(fixture.Bundle, capacity: 8);
+            var updates = sessions.Select(_ => new List<SegmentUpdate>()).ToList();
+            for (int start = 0; start < audio.Length; start += 1600)
+            {
+                foreach (var s in sessions)
+                {
+                    s.AcceptWaveform(audio.AsSpan(start, Math.Min(1600, audio.Length - start)));
+                }
+
+                stepper.Run(sessions, updates, maxBatchSize: 8);
+            }
+
+            sessions.ForEach(s => s.InputFinished());
+            stepper.Run(sessions, updates, maxBatchSize: 8);
+            Assert.All(updates, u => Assert.Equal(expected, u.Select(DescribeFully)));
+            var vad = Assert.IsType<SileroBatch>(stepper.VadBatch);
+            Assert.Equal(8 * vad.Calls, vad.Windows); // every window ran in a call of all 8 streams
+            Assert.InRange(vad.Windows / 8, (audio.Length / 512) - 1, audio.Length / 512);
+        }
+        finally
+        {
+            sessions.ForEach(s => s.Dispose());
+        }
+    }
+
+    [Fact]
     public void A_session_may_appear_only_once()
     {
         using var translator = new TranslationEngine(fixture.Bundle);
@@ -226,6 +269,11 @@ public sealed class BatchDecodingTests(BundleFixture fixture)
             (new TranslationSessionOptions(WaitK: 2) { Endpoint = Exact }, multi, 2500),
             (new TranslationSessionOptions(WaitK: 4) { Endpoint = EndpointOptions.Default }, Concat(Silence(300), multi), 1600),
             (new TranslationSessionOptions(WaitK: 3, InputSampleRate: 16000) { Endpoint = Exact with { MaxSegmentMs = 1500 } }, g[1].Samples, 800),
+
+            // Silero decides the pauses: its windows run stacked across the streams that have some.
+            (new TranslationSessionOptions(WaitK: 3) { Endpoint = EndpointOptions.Default with { SileroVad = _silero } }, Concat(Silence(300), multi), 1600),
+            (new TranslationSessionOptions(WaitK: 2) { Endpoint = EndpointOptions.Default with { SileroVad = _silero } }, multi, 2500),
+            (new TranslationSessionOptions(WaitK: 5) { Endpoint = EndpointOptions.Default with { SileroVad = _silero }, SingleUtterance = true }, multi, 700),
 
             // The runaway guard, far tighter than its default, cuts segments every 1.4 s of audio.
             (new TranslationSessionOptions(WaitK: 3) { RunawayGuard = TightGuard }, g[1].Samples, 1000),
