@@ -5,6 +5,8 @@
 # the commit before a change, and this checkout), alternately: before, after, before, after, each
 # with its own server (models/demo-small of AFTER_DIR, endpointing off, as scripts/bench_load.sh).
 # STEPS: the stream counts (default 100,200,300). Reports: OUT/find-max-{before,after,before2,after2}.{txt,json}.
+# CLIENT_ARGS: more `leapformer bench` options (e.g. --lag-threshold-ms 2500 with endpointing on, whose
+# 1.2 s end-of-segment wait is part of every final token's lag). ROUNDS=1: before, after only.
 # ARGS_BEFORE / ARGS_AFTER: server options added to the before / after server (later options win), so one build
 # can be compared with itself under two settings, e.g. BEFORE_DIR = AFTER_DIR = . with
 # ARGS_BEFORE="--Endpointing:Enabled=true --Endpointing:Detector=energy" ARGS_AFTER="... --Endpointing:Detector=silero".
@@ -21,13 +23,15 @@ run_one() { # name dir port [server options...]
   local sp=$!
   sleep 12
   dotnet "$C" bench --server "http://127.0.0.1:$port" --metrics "http://127.0.0.1:$((port + 1))/metrics" --gap-ms 1500 \
-    --find-max --steps "${STEPS:-100,200,300}" --duration 30 --ramp 10 --json "$OUT/find-max-$name.json" >"$OUT/find-max-$name.txt" 2>&1
+    --find-max --steps "${STEPS:-100,200,300}" --duration 30 --ramp 10 ${CLIENT_ARGS:-} --json "$OUT/find-max-$name.json" >"$OUT/find-max-$name.txt" 2>&1
   kill $sp; wait $sp 2>/dev/null
 }
 read -r -a before_args <<<"${ARGS_BEFORE:-}"
 read -r -a after_args <<<"${ARGS_AFTER:-}"
 run_one before "$BEFORE" 26051 "${before_args[@]}"
 run_one after "$AFTER" 27051 "${after_args[@]}"
-run_one before2 "$BEFORE" 26051 "${before_args[@]}"
-run_one after2 "$AFTER" 27051 "${after_args[@]}"
+if [[ ${ROUNDS:-2} -ge 2 ]]; then
+  run_one before2 "$BEFORE" 26051 "${before_args[@]}"
+  run_one after2 "$AFTER" 27051 "${after_args[@]}"
+fi
 grep -H "largest stream count" "$OUT"/find-max-*.txt
