@@ -239,22 +239,21 @@ def to_device(batch: dict, device: torch.device) -> dict:
 
 def compute_loss(model, batch, params, k, teacher=None, on_policy=False):
     batch = to_device(batch, next(model.parameters()).device)
-    nchar = max(int(batch["char_lens"].sum()), 1)
-    if params.get("task", "st") == "asr":
-        _, ctc_lp, frame_lens = model(batch["feats"], batch["feat_lens"], batch["prev_tokens"], k,
-                                      params.pre_decision, decode=False)
-        ctc = ctc_loss(ctc_lp, frame_lens, batch["chars"], batch["char_lens"])
-        ntok = int((batch["target"] != params.pad_id).sum())
-        stats = {"loss": float(ctc) / nchar, "ce": 0.0, "nll": 0.0, "ctc": float(ctc) / nchar,
-                 "kd": 0.0, "acc": 0.0, "tokens": ntok}
-        return ctc / nchar, stats
+    asr = params.get("task", "st") == "asr"  # ASR pretraining: the decoder is not run
     if on_policy:
         prev, target = greedy_prefixes(model, batch["feats"], batch["feat_lens"], k,
                                        params.pre_decision, params.bos_id, params.eos_id,
                                        params.pad_id, 3 * batch["target"].size(1) // 2 + 5)
         batch = dict(batch, prev_tokens=prev, target=target)
     inputs = (batch["feats"], batch["feat_lens"], batch["prev_tokens"], k, params.pre_decision)
-    logits, ctc_lp, frame_lens = model(*inputs)
+    logits, ctc_lp, frame_lens = model(*inputs, decode=not asr)
+    nchar = max(int(batch["char_lens"].sum()), 1)
+    ctc = ctc_loss(ctc_lp, frame_lens, batch["chars"], batch["char_lens"])
+    if asr:
+        ntok = int((batch["target"] != params.pad_id).sum())
+        stats = {"loss": float(ctc) / nchar, "ce": 0.0, "nll": 0.0, "ctc": float(ctc) / nchar,
+                 "kd": 0.0, "acc": 0.0, "tokens": ntok}
+        return ctc / nchar, stats
     ce, nll, ntok = label_smoothed_ce(logits, batch["target"], params.pad_id, params.label_smoothing)
     kd, token_loss = 0.0, ce
     if teacher is not None:
@@ -262,7 +261,6 @@ def compute_loss(model, batch, params, k, teacher=None, on_policy=False):
             teacher_logits = teacher(*inputs)[0]
         kd = distill_kl(logits, teacher_logits, batch["target"], params.pad_id)
         token_loss = kd if on_policy else (1 - params.kd_weight) * ce + params.kd_weight * kd
-    ctc = ctc_loss(ctc_lp, frame_lens, batch["chars"], batch["char_lens"])
     w = params.ctc_weight
     loss = (1 - w) * token_loss / ntok + w * ctc / nchar
     hits = token_hits(logits, batch["target"], params.pad_id)

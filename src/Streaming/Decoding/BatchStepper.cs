@@ -23,8 +23,7 @@ internal sealed class BatchStepper(ModelBundle bundle, int capacity) : IDisposab
     // give a session the stamp it already carries from another stepper's batch.
     private static long s_stamp;
 
-    private readonly List<TranslationSession> _active = [];
-    private readonly List<List<SegmentUpdate>> _activeUpdates = [];
+    private readonly Group _active = new(); // the sessions that may still step in this call
     private readonly Group _decode = new();
     private readonly Group _encode = new();
     private readonly Group _decodeAlone = new();
@@ -68,7 +67,7 @@ internal sealed class BatchStepper(ModelBundle bundle, int capacity) : IDisposab
 
         for (int i = 0; i < sessions.Count; i++)
         {
-            Add(sessions[i], updates[i] ?? throw new ArgumentException($"The update list of session {i} is null.", nameof(updates)));
+            _active.Add(sessions[i], updates[i] ?? throw new ArgumentException($"The update list of session {i} is null.", nameof(updates)));
         }
 
         return RunActive(maxBatchSize);
@@ -78,7 +77,7 @@ internal sealed class BatchStepper(ModelBundle bundle, int capacity) : IDisposab
     public int Run(TranslationSession session, List<SegmentUpdate> updates)
     {
         Check(session, 0);
-        Add(session, updates);
+        _active.Add(session, updates);
         return RunActive(1);
     }
 
@@ -100,12 +99,6 @@ internal sealed class BatchStepper(ModelBundle bundle, int capacity) : IDisposab
         }
     }
 
-    private void Add(TranslationSession session, List<SegmentUpdate> updates)
-    {
-        _active.Add(session);
-        _activeUpdates.Add(updates);
-    }
-
     private int RunActive(int maxBatchSize)
     {
         _batch = Math.Clamp(maxBatchSize, 1, Capacity);
@@ -121,7 +114,6 @@ internal sealed class BatchStepper(ModelBundle bundle, int capacity) : IDisposab
         finally
         {
             _active.Clear();
-            _activeUpdates.Clear();
             _decode.Clear();
             _encode.Clear();
             _decodeAlone.Clear();
@@ -146,7 +138,7 @@ internal sealed class BatchStepper(ModelBundle bundle, int capacity) : IDisposab
         while (true)
         {
             _vads.Clear();
-            foreach (var s in _active)
+            foreach (var s in _active.Sessions)
             {
                 if (s.PendingVad is { } vad && (_vadBatch is null || ReferenceEquals(vad.Model, _vadBatch.Model)))
                 {
@@ -178,8 +170,8 @@ internal sealed class BatchStepper(ModelBundle bundle, int capacity) : IDisposab
         int kept = 0;
         for (int i = 0; i < _active.Count; i++)
         {
-            var s = _active[i];
-            var updates = _activeUpdates[i];
+            var s = _active.Sessions[i];
+            var updates = _active.Updates[i];
             int before = updates.Count;
             var step = s.Advance(updates);
             _made += updates.Count - before;
@@ -200,12 +192,11 @@ internal sealed class BatchStepper(ModelBundle bundle, int capacity) : IDisposab
                     break;
             }
 
-            _active[kept] = s;
-            _activeUpdates[kept++] = updates;
+            _active.Sessions[kept] = s;
+            _active.Updates[kept++] = updates;
         }
 
-        _active.RemoveRange(kept, _active.Count - kept);
-        _activeUpdates.RemoveRange(kept, _activeUpdates.Count - kept);
+        _active.Truncate(kept);
         RunGroups(_decode, _batch, decoder: true);
         RunGroups(_decodeAlone, 1, decoder: true);
         RunGroups(_encode, _batch, decoder: false);
@@ -274,7 +265,7 @@ internal sealed class BatchStepper(ModelBundle bundle, int capacity) : IDisposab
 
     private StackedSteps Stacked() => _stacked ??= new StackedSteps(bundle, Capacity);
 
-    /// <summary>Sessions that take the same kind of step this tick, with their update lists.</summary>
+    /// <summary>Sessions, each with its update list: those still active, or those taking one kind of step this tick.</summary>
     private sealed class Group
     {
         public List<TranslationSession> Sessions { get; } = [];
@@ -289,10 +280,13 @@ internal sealed class BatchStepper(ModelBundle bundle, int capacity) : IDisposab
             Updates.Add(updates);
         }
 
-        public void Clear()
+        public void Clear() => Truncate(0);
+
+        /// <summary>Keeps the first <paramref name="count"/> pairs.</summary>
+        public void Truncate(int count)
         {
-            Sessions.Clear();
-            Updates.Clear();
+            Sessions.RemoveRange(count, Sessions.Count - count);
+            Updates.RemoveRange(count, Updates.Count - count);
         }
     }
 }

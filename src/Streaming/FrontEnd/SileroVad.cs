@@ -40,7 +40,7 @@ internal sealed class SileroVad : ISpeechDetector
     private readonly double _negThreshold;
     private readonly bool _normalize;
     private readonly float[] _window = new float[Input]; // [context | window being filled]
-    private readonly Queue<float[]> _pending = new(); // complete windows not run yet, oldest first
+    private readonly Queue<(float[] Input, long End)> _pending = new(); // complete windows not run yet, oldest first, and where each ends
     private readonly Stack<float[]> _spare = new();
     private readonly Queue<(long End, bool Speech)> _decisions = new(); // after each window run, where it ended
     private readonly float[] _input = new float[Input];
@@ -52,7 +52,6 @@ internal sealed class SileroVad : ISpeechDetector
     private readonly OrtIoBinding _binding;
     private int _fill; // samples of the current window
     private long _pushed; // samples pushed so far
-    private long _pendingEnd; // where the oldest pending window ends
     private bool _speech; // after the last window run
     private bool _answer; // after the last window ended by the frames asked about
     private float _peak;
@@ -86,7 +85,7 @@ internal sealed class SileroVad : ISpeechDetector
     public int PendingWindows => _pending.Count;
 
     /// <summary>The oldest pending window: its previous 64 samples, then its 512, scaled.</summary>
-    public ReadOnlySpan<float> PendingInput => _pending.Peek();
+    public ReadOnlySpan<float> PendingInput => _pending.Peek().Input;
 
     /// <summary>The recurrent state, (2, 1, 128): layer 0's 128 values, then layer 1's.</summary>
     public ReadOnlySpan<float> State => _state;
@@ -120,7 +119,7 @@ internal sealed class SileroVad : ISpeechDetector
     {
         while (_pending.Count > 0)
         {
-            _pending.Peek().CopyTo(_input, 0);
+            _pending.Peek().Input.CopyTo(_input, 0);
             _model.Session.RunWithBinding(_model.RunOptions, _binding);
             Complete(_probability[0], _newState);
         }
@@ -130,7 +129,8 @@ internal sealed class SileroVad : ISpeechDetector
     public void Complete(float probability, ReadOnlySpan<float> newState)
     {
         newState.CopyTo(_state);
-        _spare.Push(_pending.Dequeue());
+        var (input, end) = _pending.Dequeue();
+        _spare.Push(input);
         LastProbability = probability;
         if (probability >= _threshold)
         {
@@ -141,8 +141,7 @@ internal sealed class SileroVad : ISpeechDetector
             _speech = false;
         }
 
-        _decisions.Enqueue((_pendingEnd, _speech));
-        _pendingEnd += Window;
+        _decisions.Enqueue((end, _speech));
     }
 
     /// <summary>
@@ -151,7 +150,7 @@ internal sealed class SileroVad : ISpeechDetector
     /// </summary>
     public bool SpeechAt(long frameEnd)
     {
-        if (_pending.Count > 0 && _pendingEnd <= frameEnd)
+        if (_pending.TryPeek(out var oldest) && oldest.End <= frameEnd)
         {
             throw new InvalidOperationException("A window ending by this frame has not run yet.");
         }
@@ -195,12 +194,7 @@ internal sealed class SileroVad : ISpeechDetector
 
         var input = _spare.Count > 0 ? _spare.Pop() : new float[Input];
         _window.CopyTo(input, 0);
-        if (_pending.Count == 0)
-        {
-            _pendingEnd = end;
-        }
-
-        _pending.Enqueue(input);
+        _pending.Enqueue((input, end));
         _window.AsSpan(Window, Context).CopyTo(_window); // this window's last 64 samples are the next one's context
         _fill = 0;
     }
