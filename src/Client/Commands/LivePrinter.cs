@@ -40,8 +40,9 @@ internal sealed class LivePrinter(TextWriter output, bool verbose)
 
     public void Summary(TranslationOutcome outcome, bool realTime)
     {
-        foreach (var segment in outcome.Segments)
+        for (var index = 0; index < outcome.Segments.Count; index++)
         {
+            var segment = outcome.Segments[index];
             if (verbose)
             {
                 output.WriteLine(FormattableString.Invariant($"  {"#",3} {"id",5} {"piece",-16} {"source ms",9} {"arrival ms",10}"));
@@ -52,23 +53,24 @@ internal sealed class LivePrinter(TextWriter output, bool verbose)
                 }
             }
 
-            output.WriteLine(Latency(segment, outcome, realTime));
+            // The server reports no segment end time: the next segment's start bounds it, or the end of the audio.
+            var endMs = index + 1 < outcome.Segments.Count ? outcome.Segments[index + 1].StartMs : outcome.AudioMs;
+            output.WriteLine(Latency(segment, endMs, realTime));
         }
 
         output.WriteLine(FormattableString.Invariant(
             $"{outcome.AudioMs / 1000:0.00} s of audio in {outcome.Elapsed.TotalSeconds:0.00} s, {outcome.Segments.Count} segment(s)"));
     }
 
-    private static string Latency(SegmentResult segment, TranslationOutcome outcome, bool realTime)
+    private static string Latency(SegmentResult segment, double endMs, bool realTime)
     {
         if (segment.Tokens.Count == 0)
         {
             return FormattableString.Invariant($"  segment #{segment.Index}: no tokens");
         }
 
-        // The server reports no segment end time; the rest of the audio bounds it.
-        var sourceMs = Math.Max(1, outcome.AudioMs - segment.StartMs);
         var delays = segment.Tokens.Select(t => (double)t.SourceMs).ToList();
+        var sourceMs = Math.Max(Math.Max(1, endMs - segment.StartMs), delays.Max());
         var text = FormattableString.Invariant(
             $"  segment #{segment.Index}: {segment.Tokens.Count} tokens, AL {LatencyMetrics.AverageLagging(delays, sourceMs):0} ms, LAAL {LatencyMetrics.LengthAdaptiveAverageLagging(delays, sourceMs):0} ms");
         if (realTime)
