@@ -18,7 +18,7 @@ def test_batched_decoding_equals_one_utterance_at_a_time(tiny_data):
 
     # a trained model (the everyday runs' weights): it stops, and sometimes emits EOS
     # before the source ends, so every path of the state machine is taken
-    resume = os.path.join(TRAINING, "..", "models", "resume", "everyday-r4")
+    resume = os.path.join(TRAINING, "..", "models", "resume", "everyday-r5")
     model, params = train.model_from_checkpoint(torch.load(os.path.join(resume, "averaged.pt"),
                                                            map_location="cpu"))
     steps = StepModules(model)
