@@ -12,10 +12,14 @@ import os
 import sys
 
 
-def longest_repeat(words):
-    best = run = 1 if words else 0
-    for a, b in zip(words, words[1:]):
-        run = run + 1 if a.lower() == b.lower() else 1
+def longest_repeat(words, n=1):
+    """The most times one group of n words (case ignored) repeats back to back."""
+    words = [w.lower() for w in words]
+    best = 1 if len(words) >= n else 0
+    for i in range(len(words) - n + 1):
+        run, j = 1, i + n
+        while words[j:j + n] == words[i:i + n]:
+            run, j = run + 1, j + n
         best = max(best, run)
     return best
 

@@ -83,24 +83,16 @@ wait_for_server "$SERVER_PID" "$URL" "$tmp/server.log" 120 "$CLIENT"
   echo "# $model, k = $k, $(soxi -D "$tmp/long.wav") s at real-time pace, endpointing on ($(date -u '+%Y-%m-%d %H:%M UTC'))"
   dotnet "$CLIENT" translate "$tmp/long.wav" --server "$URL" -k "$k"
 } | tee "$out"
-/usr/bin/python3 - "$tmp/sentences.tsv" "$out" <<'EOF' | tee -a "$out"
+/usr/bin/python3 - "$tmp/sentences.tsv" "$out" "$ROOT/scripts" <<'EOF' | tee -a "$out"
 import re, sys
+
+sys.path.insert(0, sys.argv[3])
+from output_checks import longest_repeat
 
 sentences = [line.rstrip("\n").split("\t") for line in open(sys.argv[1], encoding="utf-8")]
 text = open(sys.argv[2], encoding="utf-8").read()
 starts = {int(m.group(2)): float(m.group(1)) for m in re.finditer(r"^\[\s*([\d.]+) s\] .*?(?=\n)(?:\n  final #(\d+))", text, re.M)}
 finals = {int(m.group(1)): m.group(2) for m in re.finditer(r"^  final #(\d+): (.*)$", text, re.M)}
-
-
-def longest_run(words, n):  # most times an n-word group repeats back to back
-    best = 1 if len(words) >= n else 0
-    for i in range(len(words)):
-        run, j = 1, i + n
-        while words[j:j + n] and [w.lower() for w in words[j:j + n]] == [w.lower() for w in words[i:i + n]]:
-            run, j = run + 1, j + n
-        best = max(best, run)
-    return best
-
 
 ok = True
 print("\n## checks")
@@ -111,7 +103,7 @@ for sid, start, end, english, spanish in sentences:
     ok &= bool(hits)
     print(f"- {sid} [{start:.2f}-{end:.2f} s] {english}\n  reference: {spanish}\n  translation: {got}")
 words = " ".join(finals.values()).split()
-run1, run2 = longest_run(words, 1), longest_run(words, 2)
+run1, run2 = longest_repeat(words), longest_repeat(words, 2)
 ok &= run1 < 3 and run2 < 3
 print(f"segments {len(finals)} for {len(sentences)} sentences; longest run of one word {run1}, "
       f"of a pair of words {run2}; {'PASS' if ok else 'FAIL'}")
